@@ -1,0 +1,15 @@
+export { InputError, isInputError } from './input-error.js';
+export {
+  type ParamValue,
+  type ParamSpec,
+  type NumberParamSpec,
+  type BooleanParamSpec,
+  type EnumParamSpec,
+  type StringParamSpec,
+  numberParam,
+  booleanParam,
+  enumParam,
+  stringParam,
+  describeAllowed,
+} from './spec.js';
+export { Params, type ParamInput, coerceParam, resolveParams } from './params.js';

@@ -1,0 +1,38 @@
+import type { ParamValue } from '../params/index.js';
+
+/** Engines of the contract. `spare` and `active` arrive in wave 2. */
+export const ENGINES = ['unprotected', 'migration', 'remus'] as const;
+export type EngineName = (typeof ENGINES)[number];
+export const PLANNED_ENGINES = ['spare', 'active'] as const;
+
+/** One record of a series: flat, JSON-safe. */
+export type SeriesRecord = Record<string, number | string | boolean | null>;
+
+/**
+ * The result of one run — exactly the JSON object `vmft run --json` prints (DESIGN §4).
+ * Everything except `metrics.wallMs` depends only on the configuration and the seed.
+ */
+export interface RunResult {
+  readonly engine: EngineName;
+  readonly workload: string;
+  readonly seed: number;
+  /** Flattened dotted keys, defaults filled in, sorted. */
+  readonly params: Record<string, ParamValue>;
+  /** Numbers, or booleans where the contract says so (`completed`, `protected`). */
+  readonly metrics: Record<string, number | boolean>;
+  /** Invariant name → held on this run. */
+  readonly invariants: Record<string, boolean>;
+  /** Named arrays of records: `rounds`, `epochs`, `timeline`, … */
+  readonly series: Record<string, SeriesRecord[]>;
+  readonly modelVersion: string;
+}
+
+/** What a caller asks for: one run. */
+export interface RunRequest {
+  readonly engine: string;
+  readonly workload: string;
+  /** Dotted keys; strings are parsed as from `--set`. */
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  /** Default 1. */
+  readonly seed?: number;
+}
