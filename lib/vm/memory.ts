@@ -1,0 +1,189 @@
+import { DirtyLog } from './dirty-log.js';
+
+/** Page size of the emulated guests: 4 KiB, as on x86 (`vm.pageKiB`). */
+export const DEFAULT_PAGE_BYTES = 4096;
+
+export interface MemoryOptions {
+  readonly pages: number;
+  readonly pageBytes?: number;
+  /** Keep the bytes of every page (guests with real state, e.g. the kvstore). */
+  readonly contentBacked?: boolean;
+}
+
+/**
+ * Guest memory: `pages` pages, each with a version counter (its content fingerprint: a write
+ * bumps it) and, for content-backed guests, its bytes. Page state lives in typed arrays — no
+ * per-page objects — so a 16 GiB guest costs 16 MiB of versions plus the dirty log.
+ *
+ * Log-dirty mode (Clark §3.3, the shadow-page-table trick): enabling it marks every page clean;
+ * the first write to a clean page traps (counted here, charged by the vCPU cost model) and sets its
+ * dirty bit; engines read and clear the dirty set atomically.
+ */
+export class PageMemory {
+  readonly pages: number;
+  readonly pageBytes: number;
+  readonly versions: Uint32Array;
+  readonly bytes: Uint8Array | null;
+  readonly dirty: DirtyLog;
+  private logDirty = false;
+  private traps = 0;
+  private _writes = 0;
+
+  constructor(opts: MemoryOptions) {
+    if (!(Number.isInteger(opts.pages) && opts.pages > 0)) throw new Error(`bad page count ${opts.pages}`);
+    this.pages = opts.pages;
+    this.pageBytes = opts.pageBytes ?? DEFAULT_PAGE_BYTES;
+    this.versions = new Uint32Array(this.pages);
+    this.bytes = opts.contentBacked ? new Uint8Array(this.pages * this.pageBytes) : null;
+    this.dirty = new DirtyLog(this.pages);
+  }
+
+  get contentBacked(): boolean {
+    return this.bytes !== null;
+  }
+
+  get sizeBytes(): number {
+    return this.pages * this.pageBytes;
+  }
+
+  /** Total page writes since creation (every write, trapped or not). */
+  get writes(): number {
+    return this._writes;
+  }
+
+  get logDirtyEnabled(): boolean {
+    return this.logDirty;
+  }
+
+  /** Enter log-dirty mode: every page is clean from now on. */
+  enableLogDirty(): void {
+    this.dirty.clear();
+    this.logDirty = true;
+  }
+
+  disableLogDirty(): void {
+    this.logDirty = false;
+    this.dirty.clear();
+  }
+
+  /** One write to `page` (its content changes). */
+  write(page: number): void {
+    this.versions[page]!++;
+    this._writes++;
+    if (this.logDirty && this.dirty.mark(page)) this.traps++;
+  }
+
+  /** Writes to `pages[0..n)` in order. */
+  writeMany(pages: ArrayLike<number>, n = pages.length): void {
+    const versions = this.versions;
+    if (this.logDirty) {
+      const dirty = this.dirty;
+      let traps = 0;
+      for (let k = 0; k < n; k++) {
+        const p = pages[k]!;
+        versions[p]!++;
+        if (dirty.mark(p)) traps++;
+      }
+      this.traps += traps;
+    } else {
+      for (let k = 0; k < n; k++) versions[pages[k]!]!++;
+    }
+    this._writes += n;
+  }
+
+  /** Writes to the pages [first, first + count). */
+  writeRange(first: number, count: number): void {
+    const end = first + count;
+    if (this.logDirty) {
+      const dirty = this.dirty;
+      let traps = 0;
+      for (let p = first; p < end; p++) {
+        this.versions[p]!++;
+        if (dirty.mark(p)) traps++;
+      }
+      this.traps += traps;
+    } else {
+      for (let p = first; p < end; p++) this.versions[p]!++;
+    }
+    this._writes += count;
+  }
+
+  /** Write real bytes at a byte offset (content-backed guests): every touched page is written. */
+  writeBytes(offset: number, data: Uint8Array): void {
+    const bytes = this.requireBytes();
+    if (offset < 0 || offset + data.length > bytes.length) throw new Error(`write out of memory: ${offset}+${data.length}`);
+    bytes.set(data, offset);
+    if (data.length === 0) return;
+    const first = Math.floor(offset / this.pageBytes);
+    const last = Math.floor((offset + data.length - 1) / this.pageBytes);
+    this.writeRange(first, last - first + 1);
+  }
+
+  /** A copy of `length` bytes at `offset`. */
+  readBytes(offset: number, length: number): Uint8Array {
+    const bytes = this.requireBytes();
+    if (offset < 0 || offset + length > bytes.length) throw new Error(`read out of memory: ${offset}+${length}`);
+    return bytes.slice(offset, offset + length);
+  }
+
+  /** A view (no copy) of one page's bytes. */
+  pageView(page: number): Uint8Array {
+    const bytes = this.requireBytes();
+    return bytes.subarray(page * this.pageBytes, (page + 1) * this.pageBytes);
+  }
+
+  /** Trapped first writes since the last call (the vCPU charges their cost). */
+  takeTraps(): number {
+    const t = this.traps;
+    this.traps = 0;
+    return t;
+  }
+
+  /** Install `page` with the given version (and bytes) — how a replica image receives a page. */
+  installPage(page: number, version: number, data?: Uint8Array): void {
+    this.versions[page] = version;
+    if (this.bytes !== null) {
+      if (data === undefined) throw new Error(`content-backed image needs the bytes of page ${page}`);
+      this.bytes.set(data, page * this.pageBytes);
+    }
+  }
+
+  /** Copy one page (version and bytes) from another memory of the same geometry. */
+  copyPageFrom(src: PageMemory, page: number): void {
+    this.versions[page] = src.versions[page]!;
+    if (this.bytes !== null && src.bytes !== null) {
+      const o = page * this.pageBytes;
+      this.bytes.set(src.bytes.subarray(o, o + this.pageBytes), o);
+    }
+  }
+
+  /** A full copy (versions and bytes), without a dirty log state. */
+  clone(): PageMemory {
+    const m = new PageMemory({ pages: this.pages, pageBytes: this.pageBytes, contentBacked: this.contentBacked });
+    m.versions.set(this.versions);
+    if (this.bytes !== null) m.bytes!.set(this.bytes);
+    return m;
+  }
+
+  /**
+   * The first page whose version (or bytes) differs from `other`, or -1 when both are identical.
+   * O(pages): the consistency invariant, checked once per switch.
+   */
+  firstDifference(other: PageMemory): number {
+    if (other.pages !== this.pages) return 0;
+    const a = this.versions;
+    const b = other.versions;
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return i;
+    if (this.bytes !== null && other.bytes !== null) {
+      const x = this.bytes;
+      const y = other.bytes;
+      for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return Math.floor(i / this.pageBytes);
+    }
+    return -1;
+  }
+
+  private requireBytes(): Uint8Array {
+    if (this.bytes === null) throw new Error('memory is not content-backed');
+    return this.bytes;
+  }
+}

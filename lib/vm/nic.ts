@@ -1,0 +1,99 @@
+/**
+ * A packet between the guest and its clients. Flow-level: `bytes` is the payload size (a reply of
+ * 512 KB is one packet), `payload` what the application put in it.
+ */
+export interface Packet {
+  /** Payload bytes. */
+  readonly bytes: number;
+  /** The client (connection) this packet belongs to. */
+  readonly client: number;
+  /** What it is, for the application and the timeline: 'request', 'reply', 'datagram', … */
+  readonly kind: string;
+  readonly payload?: unknown;
+  /**
+   * Provenance, stamped by the guest's NIC when the guest sends: the guest epoch that produced the
+   * packet (Remus checks that no released packet comes from an epoch the backup never committed).
+   */
+  epoch: number;
+  /** Send order on the guest's NIC (stamped at send). */
+  seq: number;
+}
+
+/** An egress hook decides when a sent packet leaves the host: `release(p)` lets it go. */
+export type EgressHook = (p: Packet, release: (p: Packet) => void) => void;
+
+/**
+ * The guest's virtual NIC. Outbound packets pass the egress hook (Remus buffers there) before the
+ * host transmits them; inbound packets are delivered to the guest, or queued while it is paused and
+ * delivered at resume (Xen's netback ring), up to `queueLimit`, beyond which they are dropped.
+ */
+export class Nic {
+  /** The guest epoch stamped on outbound packets (an engine advances it; 0 when unprotected). */
+  epoch = 0;
+  private seq = 0;
+  private egress: EgressHook | null = null;
+  private transmitFn: (p: Packet) => void = () => {
+    throw new Error('NIC not connected to a network');
+  };
+  private receiveFn: (p: Packet) => void = () => {};
+  private queue: Packet[] = [];
+  private paused = false;
+  private _dropped = 0;
+  readonly queueLimit: number;
+
+  constructor(queueLimit = 256) {
+    this.queueLimit = queueLimit;
+  }
+
+  /** Packets dropped because the guest was paused with a full queue. */
+  get dropped(): number {
+    return this._dropped;
+  }
+
+  /** The network side: where released packets go. */
+  connect(transmit: (p: Packet) => void): void {
+    this.transmitFn = transmit;
+  }
+
+  /** The guest side: its receive handler. */
+  onReceive(handler: (p: Packet) => void): void {
+    this.receiveFn = handler;
+  }
+
+  setEgressHook(hook: EgressHook | null): void {
+    this.egress = hook;
+  }
+
+  /** The guest sends: stamp provenance, then egress hook (if any), then transmit. */
+  send(p: Omit<Packet, 'epoch' | 'seq'>): void {
+    const pkt: Packet = { ...p, epoch: this.epoch, seq: this.seq++ };
+    if (this.egress !== null) this.egress(pkt, this.transmitFn);
+    else this.transmitFn(pkt);
+  }
+
+  /** The network delivers an inbound packet. */
+  deliver(p: Packet): void {
+    if (this.paused) {
+      if (this.queue.length < this.queueLimit) this.queue.push(p);
+      else this._dropped++;
+      return;
+    }
+    this.receiveFn(p);
+  }
+
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (!paused && this.queue.length > 0) {
+      const q = this.queue;
+      this.queue = [];
+      for (const p of q) this.receiveFn(p);
+    }
+  }
+
+  /** Discard queued inbound packets (the VM is gone). */
+  discardQueue(): number {
+    const n = this.queue.length;
+    this.queue = [];
+    return n;
+  }
+}
