@@ -1,0 +1,66 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { RunRequest } from '../scenario/result.js';
+import type { PointOutcome } from './row.js';
+import { compiledUrl, type ResolvedRunner } from './runner.js';
+import type { WorkerTask } from './worker.js';
+
+/** What the pool reports for a point; `aborted` points are not recorded (they rerun on resume). */
+export type PoolOutcome = PointOutcome | { readonly status: 'aborted' };
+
+/**
+ * A fixed-size piscina pool. The caller keeps at most `threads` points in flight, so a point's
+ * time limit starts when it really starts rather than while it waits in a queue.
+ */
+export class PointPool {
+  private readonly piscina: Piscina<WorkerTask, PointOutcome>;
+
+  constructor(
+    readonly threads: number,
+    private readonly runner: ResolvedRunner,
+  ) {
+    const workerUrl = compiledUrl('worker.js');
+    if (!existsSync(fileURLToPath(workerUrl)))
+      throw new Error(`sweep worker ${fileURLToPath(workerUrl)} is missing — run \`npm run build\` first`);
+    // min = max: no thread start-up in the middle of a sweep, and an aborted (killed) worker is
+    // replaced at once.
+    this.piscina = new Piscina({ filename: workerUrl.href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+  }
+
+  /**
+   * Run one point. A time limit aborts it (piscina terminates the thread, even in a busy loop) and
+   * yields `timeout`; `signal` (the whole sweep stopping) yields `aborted`; anything else the worker
+   * could not report itself (a crashed thread) is an `error`.
+   */
+  async run(request: RunRequest, timeLimitMs: number | undefined, signal?: AbortSignal): Promise<PoolOutcome> {
+    if (signal?.aborted) return { status: 'aborted' };
+    const ac = new AbortController();
+    const start = performance.now();
+    let timedOut = false;
+    const timer =
+      timeLimitMs === undefined
+        ? undefined
+        : setTimeout(() => {
+            timedOut = true;
+            ac.abort();
+          }, timeLimitMs);
+    const onStop = (): void => ac.abort();
+    signal?.addEventListener('abort', onStop, { once: true });
+    try {
+      return await this.piscina.run({ module: this.runner.href, exportName: this.runner.exportName, request }, { signal: ac.signal });
+    } catch (e) {
+      const wallMs = performance.now() - start;
+      if (timedOut) return { status: 'timeout', wallMs, error: `exceeded the time limit of ${(timeLimitMs! / 1000).toString()} s` };
+      if (signal?.aborted) return { status: 'aborted' };
+      return { status: 'error', wallMs, error: `worker failed: ${e instanceof Error ? e.message : String(e)}` };
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onStop);
+    }
+  }
+
+  async destroy(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}
