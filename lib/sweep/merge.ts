@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../params/index.js';
 import { TOOLKIT_VERSION } from '../version.js';
@@ -67,7 +67,3 @@ export function mergeStores(dirs: readonly string[], out: string): MergeResult {
   return { manifest, rows, missing: points.length - rows.length, duplicates };
 }
 
-/** Whether `dir` looks like a store (for friendlier CLI messages). */
-export function isStore(dir: string): boolean {
-  return existsSync(join(dir, 'sweep.json'));
-}

@@ -75,7 +75,7 @@ function allowedFor(path: readonly PropertyKey[]): string {
     case 'timeLimitS':
       return 'a number of seconds > 0';
     default:
-      return TOP_LEVEL.join(', ');
+      return `an object with the fields ${TOP_LEVEL.join(', ')}`;
   }
 }
 

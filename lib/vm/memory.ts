@@ -26,6 +26,11 @@ export class PageMemory {
   readonly bytes: Uint8Array | null;
   readonly dirty: DirtyLog;
   private logDirty = false;
+  /**
+   * An optional second dirty log for measurement (writable working set, dirty rate over time):
+   * it sees every write but never traps, so observing does not perturb the guest.
+   */
+  observer: DirtyLog | null = null;
   private traps = 0;
   private _writes = 0;
 
@@ -70,12 +75,14 @@ export class PageMemory {
   write(page: number): void {
     this.versions[page]!++;
     this._writes++;
+    if (this.observer !== null) this.observer.mark(page);
     if (this.logDirty && this.dirty.mark(page)) this.traps++;
   }
 
   /** Writes to `pages[0..n)` in order. */
   writeMany(pages: ArrayLike<number>, n = pages.length): void {
     const versions = this.versions;
+    if (this.observer !== null) for (let k = 0; k < n; k++) this.observer.mark(pages[k]!);
     if (this.logDirty) {
       const dirty = this.dirty;
       let traps = 0;
@@ -94,6 +101,7 @@ export class PageMemory {
   /** Writes to the pages [first, first + count). */
   writeRange(first: number, count: number): void {
     const end = first + count;
+    if (this.observer !== null) for (let p = first; p < end; p++) this.observer.mark(p);
     if (this.logDirty) {
       const dirty = this.dirty;
       let traps = 0;

@@ -44,6 +44,7 @@ export class VM {
   private _status: VmStatus = 'running';
   private resumeWaiters: Array<() => void> = [];
   private listeners: Array<(status: VmStatus) => void> = [];
+  private epochListeners: Array<(epoch: number) => void> = [];
 
   constructor(opts: VmOptions) {
     this.sim = opts.sim;
@@ -78,6 +79,24 @@ export class VM {
   }
   get running(): boolean {
     return this._status === 'running';
+  }
+
+  /** The current guest epoch (checkpoint interval); stamped on every packet the guest sends. */
+  get epoch(): number {
+    return this.nic.epoch;
+  }
+
+  /**
+   * An engine starts checkpoint epoch `epoch` (Remus: right after a checkpoint's state was
+   * captured). Packets sent from now on carry it; workloads that dirty pages per epoch listen.
+   */
+  beginEpoch(epoch: number): void {
+    this.nic.epoch = epoch;
+    for (const l of this.epochListeners) l(epoch);
+  }
+
+  onEpoch(listener: (epoch: number) => void): void {
+    this.epochListeners.push(listener);
   }
 
   /** Observe status changes (timelines, clients' view of reachability). */

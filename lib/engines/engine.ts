@@ -1,0 +1,45 @@
+import type { ScheduledFault } from '../faults/index.js';
+import type { ParamSpec, Params } from '../params/index.js';
+import type { SeriesRecord } from '../scenario/result.js';
+import type { RandomStream, Simulation } from '../sim/index.js';
+import type { Host, VM } from '../vm/index.js';
+
+/** Everything an engine acts on. Engines never see the workload: only the VM it runs in. */
+export interface EngineContext {
+  readonly sim: Simulation;
+  readonly params: Params;
+  readonly vm: VM;
+  /** hosts[0] runs the VM at the start; hosts[1] is the other host (migration target, Remus backup). */
+  readonly hosts: readonly [Host, Host];
+  /** The network (lib/net `Network`). */
+  readonly network: unknown;
+  /** The run's fault schedule; the engine injects and handles the faults it knows. */
+  readonly faults: readonly ScheduledFault[];
+  /** The engine's own random stream. */
+  readonly rng: RandomStream;
+  /** Simulated run length (ns). */
+  readonly durationNs: number;
+}
+
+/** What an engine reports at the end of a run. */
+export interface EngineReport {
+  readonly metrics: Record<string, number | boolean>;
+  /** Safety invariants checked on this run, by contract name. */
+  readonly invariants: Record<string, boolean>;
+  readonly series: Record<string, SeriesRecord[]>;
+}
+
+export interface EngineInstance {
+  /** Called at t = 0 after the workload started. */
+  start(): void;
+  /** Called once when the run ends (at `endNs`). */
+  finish(endNs: number): EngineReport;
+}
+
+export interface EngineDef {
+  readonly name: string;
+  readonly description: string;
+  /** The engine's own keys (`migration.*`, `remus.*`). */
+  readonly params: readonly ParamSpec[];
+  create(ctx: EngineContext): EngineInstance;
+}

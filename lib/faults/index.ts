@@ -1,0 +1,1 @@
+export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from './schedule.js';

@@ -1,0 +1,50 @@
+import { InputError, numberParam, type ParamSpec, type Params } from '../params/index.js';
+import { s, type Nanos } from '../sim/index.js';
+
+/** Fault keys of the contract (wave 1: crash-stop and link faults). */
+export const FAULT_PARAMS: readonly ParamSpec[] = [
+  numberParam('faults.primaryCrashAtS', undefined, 'crash-stop the host running the VM (Remus primary, migration source) at this time', { min: 0 }),
+  numberParam('faults.backupCrashAtS', undefined, 'crash-stop the second host (Remus backup, migration target) at this time', { min: 0 }),
+  numberParam('faults.hostCrashAtS', undefined, 'crash-stop whichever host runs the VM at this time', { min: 0 }),
+  numberParam('faults.vmCrashAtS', undefined, 'crash the VM alone (its host survives) at this time', { min: 0 }),
+  numberParam('faults.linkDownAtS', undefined, 'partition the host-to-host link at this time', { min: 0 }),
+  numberParam('faults.linkDownForS', undefined, 'how long the partition lasts (default: to the end of the run)', { positive: true }),
+];
+
+export type FaultKind = 'primaryCrash' | 'backupCrash' | 'hostCrash' | 'vmCrash' | 'linkDown';
+
+export interface ScheduledFault {
+  readonly kind: FaultKind;
+  readonly atNs: Nanos;
+  /** linkDown only: how long (undefined = until the end). */
+  readonly forNs?: Nanos;
+}
+
+/**
+ * The run's fault schedule from its `faults.*` keys, in time order. A fault at or after the end of
+ * the run is bad input — a test must never pass because its fault never happened.
+ */
+export function faultSchedule(params: Params, durationS: number): ScheduledFault[] {
+  const out: ScheduledFault[] = [];
+  const add = (key: string, kind: FaultKind): void => {
+    const at = params.optNum(key);
+    if (at === undefined) return;
+    if (at >= durationS)
+      throw new InputError(key, `fault at ${at} s is not before the end of the run (run.durationS = ${durationS})`, `0 ≤ value < ${durationS}`);
+    out.push({ kind, atNs: s(at) });
+  };
+  add('faults.primaryCrashAtS', 'primaryCrash');
+  add('faults.backupCrashAtS', 'backupCrash');
+  add('faults.hostCrashAtS', 'hostCrash');
+  add('faults.vmCrashAtS', 'vmCrash');
+  const linkAt = params.optNum('faults.linkDownAtS');
+  const linkFor = params.optNum('faults.linkDownForS');
+  if (linkFor !== undefined && linkAt === undefined)
+    throw new InputError('faults.linkDownForS', 'set without faults.linkDownAtS', 'set faults.linkDownAtS too');
+  if (linkAt !== undefined) {
+    if (linkAt >= durationS)
+      throw new InputError('faults.linkDownAtS', `fault at ${linkAt} s is not before the end of the run (run.durationS = ${durationS})`, `0 ≤ value < ${durationS}`);
+    out.push(linkFor === undefined ? { kind: 'linkDown', atNs: s(linkAt) } : { kind: 'linkDown', atNs: s(linkAt), forNs: s(linkFor) });
+  }
+  return out.sort((a, b) => a.atNs - b.atNs);
+}

@@ -1,0 +1,101 @@
+import { faultSchedule } from '../faults/index.js';
+import { InputError, resolveParams, type Params } from '../params/index.js';
+import { MODEL_VERSION } from '../version.js';
+import { getWorkload, type WorkloadPreset } from '../../workloads/index.js';
+import { COMMON_PARAMS } from './common-params.js';
+import { getEngine } from './engines.js';
+import type { EngineName, RunRequest, RunResult } from './result.js';
+import { simulate } from './simulate.js';
+
+/** Seeds are 32-bit unsigned integers (the generator's seed width). */
+export const MAX_SEED = 0xffffffff;
+
+/** Validate a seed: bad input names the field. */
+export function checkSeed(seed: unknown): number {
+  if (typeof seed !== 'number' || !Number.isInteger(seed) || seed < 0 || seed > MAX_SEED)
+    throw new InputError('seed', `${JSON.stringify(seed)} is not a valid seed`, `an integer 0 … ${MAX_SEED}`);
+  return seed;
+}
+
+/** Resolve a request's parameters for its engine and workload (defaults filled in). */
+export function resolveRunParams(engineName: string, workloadName: string, input: RunRequest['params'] = {}): Params {
+  const engine = getEngine(engineName);
+  const preset = getWorkload(workloadName);
+  return resolveParams([...COMMON_PARAMS, ...preset.params, ...engine.params], input, preset.defaults, `engine ${engine.name} with workload ${preset.name}`);
+}
+
+/**
+ * Run one configuration: the engine over the workload, and — for a protected engine — its
+ * unprotected twin with the same workload, parameters and seed, for `overheadPct`. Throws
+ * InputError on bad input before anything runs. Only `metrics.wallMs` depends on the machine.
+ */
+export function runScenario(req: RunRequest): RunResult {
+  const t0 = performance.now(); // wall time, reported as wallMs only
+  const seed = checkSeed(req.seed ?? 1);
+  const engine = getEngine(req.engine);
+  const preset = getWorkload(req.workload);
+  const params = resolveRunParams(req.engine, req.workload, req.params);
+  const faults = faultSchedule(params, params.num('run.durationS'));
+
+  const main = simulate(engine, preset, params, seed, faults);
+  const metrics: Record<string, number | boolean> = { ...main.metrics };
+  if (engine.name !== 'unprotected') {
+    const unprotected = getEngine('unprotected');
+    const twinParams = resolveParams([...COMMON_PARAMS, ...preset.params], withoutKeys(params.values, engine.params.map((p) => p.key)), preset.defaults);
+    const twin = simulate(unprotected, preset, twinParams.with(faultKeysCleared(twinParams.values)), seed, []);
+    const overhead = overheadPct(preset, main.metrics, twin.metrics);
+    if (overhead !== undefined) metrics.overheadPct = overhead;
+  }
+  metrics.wallMs = performance.now() - t0;
+  return {
+    engine: engine.name as EngineName,
+    workload: preset.name,
+    seed,
+    params: params.toJSON(),
+    metrics: sortKeys(metrics),
+    invariants: sortKeys(main.invariants),
+    series: main.series,
+    modelVersion: MODEL_VERSION,
+  };
+}
+
+/**
+ * `overheadPct` against the twin (DESIGN §4): fixed work `(completion / twin − 1) × 100`;
+ * specweb2005 `(1 − score / twin) × 100`; other throughput workloads `(1 − throughput / twin) × 100`.
+ */
+export function overheadPct(
+  preset: WorkloadPreset,
+  run: Record<string, number | boolean>,
+  twin: Record<string, number | boolean>,
+): number | undefined {
+  const num = (m: Record<string, number | boolean>, k: string): number | undefined => (typeof m[k] === 'number' ? (m[k] as number) : undefined);
+  if (preset.fixedWork) {
+    const a = num(run, 'completionTimeS');
+    const b = num(twin, 'completionTimeS');
+    return a !== undefined && b !== undefined && b > 0 ? (a / b - 1) * 100 : undefined;
+  }
+  for (const key of preset.name === 'specweb2005' ? ['score'] : ['throughputOpsPerS', 'throughputMbps']) {
+    const a = num(run, key);
+    const b = num(twin, key);
+    if (a !== undefined && b !== undefined && b > 0) return (1 - a / b) * 100;
+  }
+  return undefined;
+}
+
+function withoutKeys<T>(o: Readonly<Record<string, T>>, keys: readonly string[]): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const [k, v] of Object.entries(o)) if (!keys.includes(k)) out[k] = v;
+  return out;
+}
+
+function faultKeysCleared(values: Readonly<Record<string, unknown>>): Record<string, undefined> {
+  const out: Record<string, undefined> = {};
+  for (const k of Object.keys(values)) if (k.startsWith('faults.')) out[k] = undefined;
+  return out;
+}
+
+function sortKeys<T>(o: Record<string, T>): Record<string, T> {
+  const out: Record<string, T> = {};
+  for (const k of Object.keys(o).sort()) out[k] = o[k]!;
+  return out;
+}

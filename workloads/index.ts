@@ -1,0 +1,22 @@
+import { InputError } from '../lib/params/index.js';
+import { idle } from './presets/idle.js';
+import { synthetic } from './presets/synthetic.js';
+import type { WorkloadPreset } from './workload.js';
+
+export { type WorkloadPreset, type WorkloadInstance, type WorkloadEnv, RateCarry } from './workload.js';
+export { WritePattern, LOCALITIES, type Locality, zipfTable } from './write-pattern.js';
+export { idle } from './presets/idle.js';
+export { synthetic, SYNTHETIC_DEFAULT_EPOCH_MS } from './presets/synthetic.js';
+
+/** Every named preset, in the order of DESIGN §3.4. */
+export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic];
+
+export function workloadNames(): string[] {
+  return WORKLOADS.map((w) => w.name);
+}
+
+export function getWorkload(name: string): WorkloadPreset {
+  const w = WORKLOADS.find((x) => x.name === name);
+  if (w === undefined) throw new InputError('workload', `unknown workload ${JSON.stringify(name)}`, workloadNames().join(' | '));
+  return w;
+}

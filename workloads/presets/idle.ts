@@ -1,0 +1,54 @@
+import { numberParam } from '../../lib/params/index.js';
+import type { VM } from '../../lib/vm/index.js';
+import { RateCarry, type WorkloadPreset } from '../workload.js';
+import { WritePattern } from '../write-pattern.js';
+
+const NS_PER_S = 1e9;
+
+/**
+ * An idle guest: timer ticks and kernel housekeeping touch a few pages a second inside a small
+ * kernel region. No paper row; the figures are an order of magnitude (an idle Linux guest's
+ * writable working set is a few hundred KiB — Clark §4's idle measurements are of this size).
+ */
+export const idle: WorkloadPreset = {
+  name: 'idle',
+  from: '—',
+  description: 'an idle guest: timer ticks, a few dirty pages per second',
+  params: [
+    numberParam('workload.dirtyPagesPerS', 8, 'page writes per second of the idle kernel (estimate)', { min: 0 }),
+    numberParam('workload.workingSetMiB', 1, 'region the idle kernel writes to, MiB', { positive: true }),
+  ],
+  defaults: { 'vm.memoryMiB': 512, 'run.durationS': 60 },
+  fixedWork: false,
+  usesNetwork: false,
+  create(env) {
+    const p = env.params;
+    const memPages = (p.num('vm.memoryMiB') * 1024) / p.num('vm.pageKiB');
+    const wsPages = Math.min(memPages, Math.max(1, Math.round((p.num('workload.workingSetMiB') * 1024) / p.num('vm.pageKiB'))));
+    const pattern = new WritePattern({ base: 0, pages: wsPages, locality: 'uniform' }, env.rng);
+    const rate = new RateCarry(p.num('workload.dirtyPagesPerS') / NS_PER_S);
+    let vm: VM | null = null;
+    return {
+      cpuBound: false,
+      contentBacked: false,
+      done: null,
+      start(v) {
+        vm = v;
+      },
+      advance(from, to) {
+        if (vm === null) return;
+        const n = rate.take(from, to);
+        if (n > 0) pattern.write(vm.memory, n);
+      },
+      snapshot: () => ({ carry: rate.snapshot(), pattern: pattern.snapshot() }),
+      restore(s) {
+        const st = s as { carry: number; pattern: ReturnType<WritePattern['snapshot']> };
+        rate.restore(st.carry);
+        pattern.restore(st.pattern);
+      },
+      metrics: () => ({}),
+      series: () => ({}),
+      invariants: () => ({}),
+    };
+  },
+};
