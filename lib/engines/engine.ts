@@ -41,5 +41,7 @@ export interface EngineDef {
   readonly description: string;
   /** The engine's own keys (`migration.*`, `remus.*`). */
   readonly params: readonly ParamSpec[];
+  /** Named policy presets (`vmft list policies`), if the engine has any. */
+  readonly policies?: ReadonlyArray<{ readonly name: string; readonly description: string }>;
   create(ctx: EngineContext): EngineInstance;
 }

@@ -1,0 +1,76 @@
+/**
+ * vmft's public API. Notebooks and scripts import this (built: dist/lib/index.js).
+ * Layers, top to bottom: analysis → sweep → scenario → engines, workloads, faults → vm, net, metrics → sim.
+ */
+export { MODEL_VERSION, TOOLKIT_VERSION } from './version.js';
+
+// Running one configuration.
+export {
+  runScenario,
+  resolveRunParams,
+  overheadPct,
+  checkSeed,
+  simulate,
+  COMMON_PARAMS,
+  ENGINE_DEFS,
+  getEngine,
+  ENGINES,
+  PLANNED_ENGINES,
+  type EngineName,
+  type RunRequest,
+  type RunResult,
+  type SeriesRecord,
+  type SimulationOutcome,
+} from './scenario/index.js';
+
+// Parameters and bad input.
+export {
+  InputError,
+  isInputError,
+  Params,
+  resolveParams,
+  coerceParam,
+  describeAllowed,
+  numberParam,
+  booleanParam,
+  enumParam,
+  stringParam,
+  type ParamValue,
+  type ParamSpec,
+  type ParamInput,
+} from './params/index.js';
+
+// Workload presets.
+export { WORKLOADS, getWorkload, workloadNames, WritePattern, LOCALITIES, type WorkloadPreset, type WorkloadInstance, type Locality } from '../workloads/index.js';
+
+// Engines and faults.
+export { type EngineDef, type EngineContext, type EngineInstance, type EngineReport } from './engines/engine.js';
+export { unprotectedEngine } from './engines/unprotected/index.js';
+export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from './faults/index.js';
+
+// The emulated machine and the kernel, for building new engines and workloads.
+export { PageMemory, DirtyLog, Disk, Nic, Host, HostCpu, VCpu, VM, type Packet, type GuestProgram, type CpuState } from './vm/index.js';
+export { Simulation, SimulationError, Signal, RandomStream, RandomStreams, maxMinShare, ns, us, ms, s, toMs, toS, type Nanos } from './sim/index.js';
+
+// Statistics, sweeps, analysis.
+export * from './metrics/index.js';
+export {
+  sweep,
+  SweepAbortedError,
+  expandSpec,
+  pointCount,
+  pointId,
+  pointSeed,
+  validateSpec,
+  loadSpec,
+  specHash,
+  sweepSpecJsonSchema,
+  readStore,
+  mergeStores,
+  type SweepSpec,
+  type SweepSpecInput,
+  type SweepRow,
+  type SweepOptions,
+  type SweepPoint,
+} from './sweep/index.js';
+export * from './analysis/index.js';
