@@ -148,26 +148,32 @@ function zodIssues(input: unknown, issues: readonly z.core.$ZodIssue[]): SpecIss
   return out;
 }
 
-/** Checks zod cannot express: overlaps and duplicates that would make two points the same. */
-function semanticIssues(spec: SweepSpec): SpecIssue[] {
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/**
+ * Checks zod cannot express: overlaps and duplicates that would make two points the same. Runs on
+ * the raw input, guarded, so these are reported alongside the schema's own issues.
+ */
+function semanticIssues(input: unknown): SpecIssue[] {
   const out: SpecIssue[] = [];
-  for (const key of Object.keys(spec.grid)) {
-    if (key in spec.params)
+  if (!isRecord(input) || !isRecord(input.grid)) return out;
+  const params = isRecord(input.params) ? input.params : {};
+  for (const [key, values] of Object.entries(input.grid)) {
+    if (key in params)
       out.push({
         field: `grid.${key}`,
         problem: 'also set in params (a key is either fixed or varied)',
         allowed: 'a key in params or in grid, not both',
       });
+    if (!Array.isArray(values)) continue;
     const seen = new Set<string>();
-    spec.grid[key]!.forEach((v, i) => {
+    values.forEach((v, i) => {
       const k = JSON.stringify(v);
       if (seen.has(k)) out.push({ field: `grid.${key}[${i}]`, problem: `duplicate value ${k}`, allowed: allowedFor(['grid', key]) });
       seen.add(k);
     });
-  }
-  for (const [key, v] of [...Object.entries(spec.params), ...Object.entries(spec.grid).flatMap(([k, vs]) => vs.map((x) => [k, x] as const))]) {
-    if (typeof v === 'number' && !Number.isFinite(v))
-      out.push({ field: key, problem: `${v} is not finite`, allowed: 'a finite number' });
   }
   return out;
 }
@@ -179,7 +185,7 @@ function semanticIssues(spec: SweepSpec): SpecIssue[] {
  */
 export function validateSpec(input: unknown, source?: string): SweepSpec {
   const parsed = SweepSpecSchema.safeParse(input);
-  const issues = parsed.success ? semanticIssues(parsed.data) : zodIssues(input, parsed.error.issues);
+  const issues = [...(parsed.success ? [] : zodIssues(input, parsed.error.issues)), ...semanticIssues(input)];
   if (issues.length > 0) throw new SpecError(issues, source);
   return parsed.data!;
 }

@@ -1,0 +1,75 @@
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const FIXTURE_RUNNER = join(ROOT, 'test/fixtures/sweep/runner.mjs');
+export const RUNNER = { module: FIXTURE_RUNNER };
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  if (!existsSync(dir)) return 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) newest = Math.max(newest, newestSource(p));
+    else if (e.name.endsWith('.ts')) newest = Math.max(newest, statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Workers load compiled JS, so the suites build first. Test files run in parallel: a lock folder
+ * makes one of them build and the others wait; a stamp newer than every source skips rebuilding.
+ * A type error elsewhere in the tree still emits JS, so only a missing worker is fatal.
+ */
+export async function ensureBuilt(): Promise<void> {
+  const dist = join(ROOT, 'dist');
+  mkdirSync(dist, { recursive: true });
+  const lock = join(dist, '.sweep-build.lock');
+  const stamp = join(dist, '.sweep-build.stamp');
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 180_000) rmSync(lock, { recursive: true, force: true });
+      await sleep(100);
+    }
+  }
+  try {
+    const newest = Math.max(newestSource(join(ROOT, 'lib')), newestSource(join(ROOT, 'workloads')));
+    if (existsSync(stamp) && statSync(stamp).mtimeMs > newest && existsSync(join(dist, 'lib/sweep/worker.js'))) return;
+    try {
+      execSync('npm run build', { cwd: ROOT, stdio: 'pipe' });
+    } catch (e) {
+      if (!existsSync(join(dist, 'lib/sweep/worker.js'))) throw e;
+      console.warn(`npm run build reported errors (elsewhere in the tree); using the emitted JS:\n${String((e as { stdout?: Buffer }).stdout ?? '')}`);
+    }
+    writeFileSync(stamp, '');
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+export function tempDir(label: string): string {
+  return mkdtempSync(join(tmpdir(), `vmft-sweep-${label}-`));
+}
+
+/** The raw lines of a store's runs.jsonl. */
+export function runLines(store: string): string[] {
+  const p = join(store, 'runs.jsonl');
+  if (!existsSync(p)) return [];
+  return readFileSync(p, 'utf8').split('\n').filter((l) => l !== '');
+}
+
+/** Lines with the one nondeterministic field blanked, ordered by index: must match byte for byte. */
+export function canonicalLines(lines: readonly string[]): string[] {
+  return lines
+    .map((l) => ({ index: (JSON.parse(l) as { index: number }).index, text: l.replace(/"wallMs":[-0-9.e+]+/, '"wallMs":0') }))
+    .sort((a, b) => a.index - b.index)
+    .map((x) => x.text);
+}
