@@ -1,0 +1,70 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const vmft = (...args: string[]) => spawnSync(process.execPath, ['bin/vmft.js', ...args], { cwd: root, encoding: 'utf8' });
+
+beforeAll(() => {
+  // `npm test` builds first; running this file alone needs `npm run build`.
+  if (!existsSync(`${root}/dist/lib/cli/main.js`)) throw new Error('dist/ is missing: run npm run build');
+});
+
+describe('vmft run <engine> --json', () => {
+  it('prints exactly one JSON object of the contract shape, exit 0', () => {
+    const r = vmft('run', 'unprotected', '--workload', 'synthetic', '--set', 'run.durationS=2', '--json');
+    expect(r.status).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(Object.keys(out).sort()).toEqual(['engine', 'invariants', 'metrics', 'modelVersion', 'params', 'seed', 'series', 'workload']);
+    expect(out.params['run.durationS']).toBe(2);
+  });
+
+  it('is byte-identical run to run apart from wallMs', () => {
+    const a = vmft('run', 'unprotected', '--workload', 'synthetic', '--set', 'run.durationS=2', '--seed', '5', '--json').stdout;
+    const b = vmft('run', 'unprotected', '--workload', 'synthetic', '--set', 'run.durationS=2', '--seed', '5', '--json').stdout;
+    const noWall = (s: string) => s.replace(/"wallMs":[0-9.e+-]+/, '"wallMs":0');
+    expect(noWall(a)).toBe(noWall(b));
+  });
+
+  it('prints a readable table without --json', () => {
+    const r = vmft('run', 'unprotected', '--workload', 'idle', '--set', 'run.durationS=1');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/metrics\n\s+wallMs/);
+  });
+});
+
+describe('vmft bad input exits 2 naming the problem', () => {
+  const cases: Array<[string[], RegExp]> = [
+    [['run', 'bogus'], /engine: unknown engine "bogus"/],
+    [['run', 'spare'], /spare is not available yet/],
+    [['run', 'active'], /active is not available yet/],
+    [['run', 'unprotected', '--workload', 'nope'], /unknown workload "nope" \(allowed: /],
+    [['run', 'unprotected', '--set', 'vm.memoryMiB=abc'], /vm\.memoryMiB: "abc" is not a number/],
+    [['run', 'unprotected', '--set', 'vm.memoryMiB=-4'], /vm\.memoryMiB: -4 is out of range/],
+    [['run', 'unprotected', '--set', 'nosuch.key=1'], /nosuch\.key: unknown parameter/],
+    [['run', 'unprotected', '--set', 'novalue'], /--set: "novalue" is not key=value/],
+    [['run', 'unprotected', '--seed', 'x'], /--seed: "x" is not a valid seed/],
+    [['run', 'unprotected', '--set', 'faults.hostCrashAtS=99'], /faults\.hostCrashAtS: fault at 99 s is not before the end of the run/],
+    [['list', 'nothing'], /list: unknown list "nothing" \(allowed: engines \| workloads \| policies \| params\)/],
+    [['frobnicate'], /unknown command/],
+  ];
+  for (const [args, message] of cases) {
+    it(`vmft ${args.join(' ')}`, () => {
+      const r = vmft(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stdout).toBe('');
+    });
+  }
+});
+
+describe('vmft list', () => {
+  it('lists engines (planned ones marked), workloads and params with defaults', () => {
+    expect(vmft('list', 'engines').stdout).toMatch(/unprotected[\s\S]*spare\s+not available yet/);
+    expect(vmft('list', 'workloads').stdout).toMatch(/synthetic/);
+    const params = vmft('list', 'params').stdout;
+    expect(params).toMatch(/link\.efficiency\s+0\.94/);
+    expect(params).toMatch(/workload synthetic[\s\S]*workload\.locality\s+uniform\s+uniform \| hotcold \| zipf \| sequential/);
+  });
+});

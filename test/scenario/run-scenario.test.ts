@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../lib/params/index.js';
+import { runScenario } from '../../lib/scenario/index.js';
+
+const strip = (r: ReturnType<typeof runScenario>) => ({ ...r, metrics: { ...r.metrics, wallMs: 0 } });
+
+describe('runScenario(request)', () => {
+  it('returns the contract shape with defaults filled in', () => {
+    const r = runScenario({ engine: 'unprotected', workload: 'idle', params: { 'run.durationS': 2 } });
+    expect(Object.keys(r).sort()).toEqual(['engine', 'invariants', 'metrics', 'modelVersion', 'params', 'seed', 'series', 'workload']);
+    expect(r.params['vm.memoryMiB']).toBe(512);
+    expect(r.params['run.durationS']).toBe(2);
+    expect(typeof r.metrics.wallMs).toBe('number');
+    expect(r.seed).toBe(1);
+  });
+
+  it('is deterministic: same configuration and seed give identical results apart from wallMs', () => {
+    const req = { engine: 'unprotected', workload: 'synthetic', params: { 'run.durationS': 3, 'workload.locality': 'zipf' }, seed: 9 };
+    expect(JSON.stringify(strip(runScenario(req)))).toBe(JSON.stringify(strip(runScenario(req))));
+  });
+
+  it('differs with another seed where the workload is random', () => {
+    const req = { engine: 'unprotected', workload: 'synthetic', params: { 'run.durationS': 3, 'workload.locality': 'hotcold', 'run.sampleMs': 100 } };
+    const a = runScenario({ ...req, seed: 1 }).series.dirty;
+    const b = runScenario({ ...req, seed: 2 }).series.dirty;
+    expect(JSON.stringify(a)).not.toBe(JSON.stringify(b));
+  });
+
+  it('rejects bad input before running: engine, planned engine, workload, seed, fault after the end', () => {
+    expect(() => runScenario({ engine: 'nope', workload: 'idle' })).toThrow(/engine: unknown engine "nope"/);
+    expect(() => runScenario({ engine: 'spare', workload: 'idle' })).toThrow(/not available yet/);
+    expect(() => runScenario({ engine: 'active', workload: 'idle' })).toThrow(/not available yet/);
+    expect(() => runScenario({ engine: 'unprotected', workload: 'nope' })).toThrow(/workload: unknown workload "nope" \(allowed: idle/);
+    expect(() => runScenario({ engine: 'unprotected', workload: 'idle', seed: -1 })).toThrow(InputError);
+    expect(() => runScenario({ engine: 'unprotected', workload: 'idle', params: { 'faults.hostCrashAtS': 60 } })).toThrow(/not before the end of the run/);
+    expect(() => runScenario({ engine: 'unprotected', workload: 'idle', params: { 'faults.linkDownForS': 2 } })).toThrow(/faults\.linkDownForS: set without faults\.linkDownAtS/);
+  });
+});
+
+describe('synthetic workload', () => {
+  it('dirties exactly workload.dirtyPagesPerS distinct pages per second with uniform and sequential locality', () => {
+    for (const locality of ['uniform', 'sequential']) {
+      const r = runScenario({ engine: 'unprotected', workload: 'synthetic', params: { 'run.durationS': 4, 'workload.dirtyPagesPerS': 3000, 'workload.locality': locality } });
+      expect(r.series.dirty.map((d) => d.dirtyPages)).toEqual([3000, 3000, 3000, 3000]);
+    }
+  });
+
+  it('with sequential locality, the distinct pages in t seconds are min(rate × t, working set)', () => {
+    const r = runScenario({
+      engine: 'unprotected',
+      workload: 'synthetic',
+      params: { 'run.durationS': 3, 'run.sampleMs': 3000, 'workload.dirtyPagesPerS': 2000, 'workload.workingSetMiB': 16, 'workload.locality': 'sequential' },
+    });
+    expect(r.series.dirty[0]!.dirtyPages).toBe(4096); // 16 MiB = 4096 pages < 6000 writes
+  });
+
+  it('rejects a working set larger than memory', () => {
+    expect(() =>
+      runScenario({ engine: 'unprotected', workload: 'synthetic', params: { 'vm.memoryMiB': 32, 'workload.workingSetMiB': 64 } }),
+    ).toThrow(/workload\.workingSetMiB: 64 MiB exceeds vm\.memoryMiB = 32/);
+  });
+});

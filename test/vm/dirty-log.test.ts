@@ -1,0 +1,70 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { DirtyLog, PageMemory } from '../../lib/vm/index.js';
+
+describe('DirtyLog.readAndClear()', () => {
+  it('returns every unit marked since the last read exactly once, sorted', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 3000 }),
+        fc.array(fc.array(fc.nat(), { maxLength: 200 }), { maxLength: 6 }),
+        (size, batches) => {
+          const log = new DirtyLog(size);
+          for (const batch of batches) {
+            const pages = batch.map((p) => p % size);
+            for (const p of pages) log.mark(p);
+            const got = Array.from(log.readAndClear());
+            expect(got).toEqual([...new Set(pages)].sort((a, b) => a - b));
+            expect(log.count).toBe(0);
+          }
+        },
+      ),
+    );
+  });
+
+  it('mark(i) reports a trap only for the first write to a clean unit', () => {
+    const log = new DirtyLog(64);
+    expect(log.mark(3)).toBe(true);
+    expect(log.mark(3)).toBe(false);
+    log.readAndClear();
+    expect(log.mark(3)).toBe(true);
+  });
+
+  it('markAll() marks every unit, including a partial last word', () => {
+    const log = new DirtyLog(70);
+    log.markAll();
+    expect(log.count).toBe(70);
+    expect(log.isDirty(69)).toBe(true);
+    expect(Array.from(log.readAndClear())).toEqual(Array.from({ length: 70 }, (_, i) => i));
+    expect(log.isDirty(69)).toBe(false);
+  });
+});
+
+describe('PageMemory log-dirty mode', () => {
+  it('logs every write between two reads exactly once and counts one trap per newly dirty page', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 500 }), (writes) => {
+        const mem = new PageMemory({ pages: 256 });
+        mem.enableLogDirty();
+        mem.writeMany(writes);
+        const distinct = new Set(writes);
+        expect(mem.takeTraps()).toBe(distinct.size);
+        expect(Array.from(mem.dirty.readAndClear())).toEqual([...distinct].sort((a, b) => a - b));
+        let versionSum = 0;
+        for (const v of mem.versions) versionSum += v;
+        expect(versionSum).toBe(writes.length);
+      }),
+    );
+  });
+
+  it('does not log or trap outside log-dirty mode', () => {
+    const mem = new PageMemory({ pages: 8 });
+    mem.write(1);
+    expect(mem.dirty.count).toBe(0);
+    expect(mem.takeTraps()).toBe(0);
+    mem.enableLogDirty();
+    expect(mem.dirty.count).toBe(0); // enabling marks every page clean
+    mem.writeRange(2, 3);
+    expect(Array.from(mem.dirty.peek())).toEqual([2, 3, 4]);
+  });
+});

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { Disk, PageMemory } from '../../lib/vm/index.js';
+
+describe('PageMemory content-backed', () => {
+  it('writeBytes() stores bytes and writes every page it touches', () => {
+    const mem = new PageMemory({ pages: 4, pageBytes: 16, contentBacked: true });
+    mem.enableLogDirty();
+    mem.writeBytes(14, new Uint8Array([1, 2, 3, 4]));
+    expect(Array.from(mem.readBytes(14, 4))).toEqual([1, 2, 3, 4]);
+    expect(Array.from(mem.dirty.peek())).toEqual([0, 1]);
+    expect(Array.from(mem.versions)).toEqual([1, 1, 0, 0]);
+  });
+
+  it('a replica built from copied pages equals the source; a missed page is found', () => {
+    const src = new PageMemory({ pages: 8, pageBytes: 8, contentBacked: true });
+    src.writeBytes(0, new Uint8Array(64).map((_, i) => i));
+    const dst = new PageMemory({ pages: 8, pageBytes: 8, contentBacked: true });
+    for (let p = 0; p < 8; p++) if (p !== 5) dst.copyPageFrom(src, p);
+    expect(dst.firstDifference(src)).toBe(5);
+    dst.installPage(5, src.versions[5]!, src.pageView(5));
+    expect(dst.firstDifference(src)).toBe(-1);
+  });
+
+  it('detects a byte difference even with equal versions', () => {
+    const a = new PageMemory({ pages: 2, pageBytes: 8, contentBacked: true });
+    const b = a.clone();
+    b.bytes![9] = 7;
+    expect(a.firstDifference(b)).toBe(1);
+  });
+
+  it('refuses byte access on a memory without content', () => {
+    const m = new PageMemory({ pages: 2 });
+    expect(() => m.readBytes(0, 1)).toThrow(/not content-backed/);
+  });
+});
+
+describe('Disk', () => {
+  it('bumps versions, notifies listeners and tracks dirty blocks', () => {
+    const d = new Disk(16);
+    const seen: Array<[number, number]> = [];
+    d.onWrite((w) => seen.push([w.block, w.version]));
+    d.startTracking();
+    d.write(3);
+    d.write(3);
+    d.write(9);
+    expect(seen).toEqual([
+      [3, 1],
+      [3, 2],
+      [9, 1],
+    ]);
+    expect(Array.from(d.dirty.readAndClear())).toEqual([3, 9]);
+  });
+
+  it('a replica that applied every write equals the source', () => {
+    const d = new Disk(8, { blockBytes: 4, contentBacked: true });
+    const r = new Disk(8, { blockBytes: 4, contentBacked: true });
+    d.onWrite((w) => r.apply(w));
+    d.write(2, new Uint8Array([1, 2, 3, 4]));
+    d.write(5, new Uint8Array([9, 9, 9, 9]));
+    expect(r.firstDifference(d)).toBe(-1);
+    expect(() => d.write(99)).toThrow(/out of disk/);
+  });
+});
