@@ -1,11 +1,20 @@
 import type { Nanos } from './time.js';
 
-/** A scheduled callback. `cancelled` events stay in the heap and are skipped when popped. */
-export interface ScheduledEvent {
-  readonly time: Nanos;
-  readonly seq: number;
-  readonly fn: () => void;
-  cancelled: boolean;
+/**
+ * A scheduled callback; it is its own cancel handle (one allocation per event). Cancelled events
+ * stay in the heap and are skipped when popped.
+ */
+export class ScheduledEvent {
+  constructor(
+    readonly time: Nanos,
+    readonly seq: number,
+    readonly fn: () => void,
+    public cancelled = false,
+  ) {}
+
+  cancel(): void {
+    this.cancelled = true;
+  }
 }
 
 /**

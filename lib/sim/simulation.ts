@@ -1,4 +1,4 @@
-import { EventHeap, type ScheduledEvent } from './event-heap.js';
+import { EventHeap, ScheduledEvent } from './event-heap.js';
 import { Signal } from './signal.js';
 import type { Nanos } from './time.js';
 
@@ -56,14 +56,9 @@ export class Simulation {
   at(time: Nanos, fn: () => void): Timer {
     const t = Math.round(time);
     if (!(t >= this._now)) throw new Error(`cannot schedule in the past: ${t} < ${this._now}`);
-    const ev: ScheduledEvent = { time: t, seq: this.seq++, fn, cancelled: false };
+    const ev = new ScheduledEvent(t, this.seq++, fn);
     this.heap.push(ev);
-    return {
-      time: t,
-      cancel: () => {
-        ev.cancelled = true;
-      },
-    };
+    return ev;
   }
 
   /** A signal triggered after `delay` ns. */

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventHeap, type ScheduledEvent } from '../../lib/sim/index.js';
+import { EventHeap, ScheduledEvent } from '../../lib/sim/index.js';
 
-const ev = (time: number, seq: number): ScheduledEvent => ({ time, seq, fn: () => {}, cancelled: false });
+const ev = (time: number, seq: number): ScheduledEvent => new ScheduledEvent(time, seq, () => {});
 
 describe('EventHeap.pop()', () => {
   it('returns events ordered by time, then by sequence', () => {

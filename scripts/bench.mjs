@@ -1,0 +1,46 @@
+// `npm run bench`: every benchmark of DESIGN §4 into results/bench.json and a table.
+// Each module under scripts/bench/ exports an async function returning
+// [{ name, value, unit, target, better }]; a module that throws is reported, not hidden.
+import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const modules = [
+  ['core.mjs', 'benchCore'],
+  ['migration.mjs', 'benchMigration'],
+  ['remus.mjs', 'benchRemus'],
+  ['sweep.mjs', 'benchSweep'],
+];
+
+const entries = [];
+const failures = [];
+for (const [file, fn] of modules) {
+  const path = join(root, 'scripts', 'bench', file);
+  if (!existsSync(path)) {
+    failures.push(`${file}: missing`);
+    continue;
+  }
+  try {
+    const mod = await import(pathToFileURL(path).href);
+    const run = mod[fn] ?? mod.default;
+    if (typeof run !== 'function') throw new Error(`exports no ${fn}()`);
+    entries.push(...(await run()));
+  } catch (e) {
+    failures.push(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+  }
+}
+
+const met = (e) => (e.better === 'higher' ? e.value >= e.target : e.value <= e.target);
+mkdirSync(join(root, 'results'), { recursive: true });
+writeFileSync(join(root, 'results', 'bench.json'), JSON.stringify(entries, null, 2) + '\n');
+
+const fmt = (v) => (Math.abs(v) >= 1e5 ? v.toExponential(3) : Number.isInteger(v) ? String(v) : v.toFixed(3));
+const rows = entries.map((e) => [e.name, fmt(e.value), e.unit, `${e.better === 'higher' ? '≥' : '≤'} ${fmt(e.target)}`, met(e) ? 'ok' : 'MISSED']);
+const head = ['benchmark', 'measured', 'unit', 'target', ''];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
+console.log(line(head));
+for (const r of rows) console.log(line(r));
+for (const f of failures) console.log(`not measured: ${f}`);
+console.log(`\nwrote results/bench.json (${entries.length} entries)`);
