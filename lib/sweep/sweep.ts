@@ -56,8 +56,16 @@ function workerCount(w: number | undefined): number {
 
 async function preflight(runner: ResolvedRunner, requests: readonly RunRequest[]): Promise<void> {
   const mod = (await import(runner.href)) as Record<string, unknown>;
-  const validate = mod.validateRequest;
-  if (typeof validate !== 'function') return;
+  // `validateRequest(req)` is the contract; the scenario runner's `resolveRunParams(engine,
+  // workload, params)` checks the same names and ranges, so it serves until that export exists.
+  const resolve = mod.resolveRunParams;
+  const validate =
+    typeof mod.validateRequest === 'function'
+      ? (mod.validateRequest as (req: RunRequest) => unknown)
+      : typeof resolve === 'function'
+        ? (req: RunRequest) => resolve(req.engine, req.workload, req.params)
+        : undefined;
+  if (validate === undefined) return;
   const problems = new Map<string, InputError>();
   for (const req of requests) {
     try {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isInputError } from '../../lib/params/index.js';
 import { readStore, sweep, type SweepProgress } from '../../lib/sweep/index.js';
-import { ensureBuilt, RUNNER, tempDir } from './helpers.js';
+import { ensureBuilt, ROOT, RUNNER, tempDir } from './helpers.js';
 
 beforeAll(ensureBuilt, 120_000);
 
@@ -48,6 +48,15 @@ describe('failing points', () => {
     expect(isInputError(err)).toBe(true);
     expect((err as Error).message).toMatch(/nothing was run[\s\S]*fake\.bad: 1 is not accepted[\s\S]*fake\.bad: 2 is not accepted/);
     expect(existsSync(out)).toBe(false);
+  }, 30_000);
+
+  it('without validateRequest, the runner\'s resolveRunParams(engine, workload, params) checks every point up front', async () => {
+    const runner = { module: join(ROOT, 'test/fixtures/sweep/resolve-runner.mjs') };
+    const err = await sweep({ engine: 'remus', workload: 'idle', grid: { 'nope.x': [1] } }, { runner }).catch((e: unknown) => e);
+    expect(isInputError(err)).toBe(true);
+    expect((err as Error).message).toMatch(/nope\.x: unknown parameter for remus on idle \(allowed: x\)/);
+    const rows = await sweep({ engine: 'remus', workload: 'idle', grid: { x: [1, 2] } }, { runner, workers: 1 });
+    expect(rows.map((r) => r.status)).toEqual(['ok', 'ok']);
   }, 30_000);
 
   it('a runner module without the export fails every point with a clear message', async () => {

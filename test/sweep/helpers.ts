@@ -1,5 +1,5 @@
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,14 +23,15 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 
 /**
  * Workers load compiled JS, so the suites build first. Test files run in parallel: a lock folder
- * makes one of them build and the others wait; a stamp newer than every source skips rebuilding.
- * A type error elsewhere in the tree still emits JS, so only a missing worker is fatal.
+ * makes one of them build and the others wait. tsc rewrites every output, so a worker.js newer
+ * than every source means the build is current (as after `npm test`'s own build). A type error
+ * elsewhere in the tree still emits JS, so only a missing worker is fatal.
  */
 export async function ensureBuilt(): Promise<void> {
   const dist = join(ROOT, 'dist');
   mkdirSync(dist, { recursive: true });
   const lock = join(dist, '.sweep-build.lock');
-  const stamp = join(dist, '.sweep-build.stamp');
+  const worker = join(dist, 'lib/sweep/worker.js');
   for (;;) {
     try {
       mkdirSync(lock);
@@ -42,19 +43,17 @@ export async function ensureBuilt(): Promise<void> {
   }
   try {
     const newest = Math.max(newestSource(join(ROOT, 'lib')), newestSource(join(ROOT, 'workloads')));
-    if (existsSync(stamp) && statSync(stamp).mtimeMs > newest && existsSync(join(dist, 'lib/sweep/worker.js'))) return;
+    if (existsSync(worker) && statSync(worker).mtimeMs > newest) return;
     try {
       execSync('npm run build', { cwd: ROOT, stdio: 'pipe' });
     } catch (e) {
-      if (!existsSync(join(dist, 'lib/sweep/worker.js'))) throw e;
+      if (!existsSync(worker)) throw e;
       console.warn(`npm run build reported errors (elsewhere in the tree); using the emitted JS:\n${String((e as { stdout?: Buffer }).stdout ?? '')}`);
     }
-    writeFileSync(stamp, '');
   } finally {
     rmSync(lock, { recursive: true, force: true });
   }
 }
-
 export function tempDir(label: string): string {
   return mkdtempSync(join(tmpdir(), `vmft-sweep-${label}-`));
 }
