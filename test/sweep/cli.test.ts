@@ -2,10 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { Command } from 'commander';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, afterAll } from 'vitest';
 import { registerSweepCommands } from '../../lib/cli/commands/sweep.js';
 import { isInputError } from '../../lib/params/index.js';
-import { canonicalLines, ensureBuilt, RUNNER, runLines, tempDir } from './helpers.js';
+import { canonicalLines, ensureBuilt, RUNNER, runLines, tempDir, removeTempDirs } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 beforeAll(ensureBuilt, 120_000);
 

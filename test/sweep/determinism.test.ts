@@ -1,7 +1,9 @@
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, afterAll } from 'vitest';
 import { mergeStores, readStore, sweep, type SweepSpecInput } from '../../lib/sweep/index.js';
-import { canonicalLines, ensureBuilt, RUNNER, runLines, tempDir } from './helpers.js';
+import { canonicalLines, ensureBuilt, RUNNER, runLines, tempDir, removeTempDirs } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 const spec: SweepSpecInput = {
   name: 'determinism',

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, afterAll } from 'vitest';
 import { isInputError } from '../../lib/params/index.js';
 import { readStore, sweep, type SweepProgress } from '../../lib/sweep/index.js';
-import { ensureBuilt, ROOT, RUNNER, tempDir } from './helpers.js';
+import { ensureBuilt, ROOT, RUNNER, tempDir, removeTempDirs } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 beforeAll(ensureBuilt, 120_000);
 

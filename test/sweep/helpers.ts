@@ -54,8 +54,18 @@ export async function ensureBuilt(): Promise<void> {
     rmSync(lock, { recursive: true, force: true });
   }
 }
+const temps: string[] = [];
+
+/** Remove the folders tempDir made (each suite calls it in afterAll). */
+export function removeTempDirs(): void {
+  for (const d of temps.splice(0)) rmSync(d, { recursive: true, force: true });
+}
+
+/** A fresh folder under the system temp dir; removeTempDirs() deletes it. */
 export function tempDir(label: string): string {
-  return mkdtempSync(join(tmpdir(), `vmft-sweep-${label}-`));
+  const d = mkdtempSync(join(tmpdir(), `vmft-sweep-${label}-`));
+  temps.push(d);
+  return d;
 }
 
 /** The raw lines of a store's runs.jsonl. */

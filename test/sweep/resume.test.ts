@@ -1,9 +1,11 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, afterAll } from 'vitest';
 import { expandSpec, loadSpec, mergeStores, readStore, sweep, validateSpec, type SweepSpecInput } from '../../lib/sweep/index.js';
-import { canonicalLines, ensureBuilt, ROOT, RUNNER, runLines, tempDir } from './helpers.js';
+import { canonicalLines, ensureBuilt, ROOT, RUNNER, runLines, tempDir, removeTempDirs } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 const SLOW_SPEC = join(ROOT, 'test/fixtures/sweep/slow-spec.json');
 const CHILD = join(ROOT, 'test/fixtures/sweep/sweep-child.mjs');

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, afterAll } from 'vitest';
 import { isInputError } from '../../lib/params/index.js';
 import { loadSpec, SpecError, specHash, sweepSpecJsonSchema, validateSpec } from '../../lib/sweep/index.js';
-import { ROOT, tempDir } from './helpers.js';
+import { ROOT, tempDir, removeTempDirs } from './helpers.js';
+
+afterAll(removeTempDirs);
 
 const good = { engine: 'remus', workload: 'kernel-compile', grid: { 'remus.checkpointsPerS': [10, 20] } };
 
