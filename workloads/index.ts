@@ -2,6 +2,7 @@ import { InputError } from '../lib/params/index.js';
 import { idle } from './presets/idle.js';
 import { synthetic } from './presets/synthetic.js';
 import { specCint } from './presets/spec-cint.js';
+import { trace } from './presets/trace.js';
 import type { WorkloadPreset } from './workload.js';
 
 export { type WorkloadPreset, type WorkloadInstance, type WorkloadEnv, RateCarry } from './workload.js';
@@ -10,7 +11,7 @@ export { idle } from './presets/idle.js';
 export { synthetic, SYNTHETIC_DEFAULT_EPOCH_MS } from './presets/synthetic.js';
 
 /** Every named preset, in the order of DESIGN §3.4. */
-export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic, specCint];
+export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic, specCint, trace];
 
 export function workloadNames(): string[] {
   return WORKLOADS.map((w) => w.name);
