@@ -117,6 +117,7 @@ export class Flow {
 
   /** Current payload rate, bit/s. */
   get rateBps(): number {
+    this.channel.settle();
     return this._state === 'sending' ? this.rate * 8 * BITS_PER_NS_TO_BPS : 0;
   }
 
@@ -178,6 +179,8 @@ export class Channel {
   private shares: number[] = [];
   private held: Flow[] = [];
   private timer: Timer | null = null;
+  /** Flows were added or changed at this instant and the shares are not recomputed yet. */
+  private dirty = false;
   private _down = false;
   private partitions = 0;
   /** @internal */ lastUpdateNs: Nanos = 0;
@@ -224,6 +227,7 @@ export class Channel {
   }
   /** Sum of the current flow rates, payload bit/s. */
   get rateBps(): number {
+    this.settle();
     let r = 0;
     for (const f of this.flows) r += f.rate;
     return r * 8 * BITS_PER_NS_TO_BPS;
@@ -244,7 +248,7 @@ export class Channel {
     }
     this.advance();
     this.flows.push(flow);
-    this.recompute();
+    this.markDirty();
     return flow;
   }
 
@@ -290,7 +294,7 @@ export class Channel {
     }
     this.advance();
     flow.cap = cap;
-    this.recompute();
+    this.markDirty();
   }
 
   /** @internal */
@@ -300,12 +304,33 @@ export class Channel {
       this.advance();
       this.flows.splice(this.flows.indexOf(flow), 1);
       flow.setState('cancelled');
-      this.recompute();
+      this.markDirty();
     } else if (st === 'propagating') {
       const i = this.held.indexOf(flow);
       if (i >= 0) this.held.splice(i, 1);
       flow.setState('cancelled');
     }
+  }
+
+  /**
+   * Shares are recomputed once per instant, in an event right after the current one: a burst of
+   * sends at one instant (Remus releasing an epoch's buffered output) costs one O(n) pass, not one
+   * per message. No time passes before that event, so no byte moves at a stale rate; readers of
+   * rates flush first.
+   */
+  private markDirty(): void {
+    if (this.dirty) return;
+    this.dirty = true;
+    this.sim.schedule(0, this.flush);
+  }
+
+  private readonly flush = (): void => {
+    if (this.dirty) this.recompute();
+  };
+
+  /** @internal bring the rates up to date (for readers at the current instant) */
+  settle(): void {
+    if (this.dirty) this.recompute();
   }
 
   /** Account the bytes moved since the last update at the rates in force. */
@@ -329,6 +354,7 @@ export class Channel {
 
   /** Max-min shares for the flows now transmitting, their projected ends, and the one timer. */
   private recompute(): void {
+    this.dirty = false;
     const flows = this.flows;
     const n = flows.length;
     const now = this.sim.now;
