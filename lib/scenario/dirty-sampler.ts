@@ -28,6 +28,14 @@ export class DirtySampler {
     return this.peak;
   }
 
+  /** Mean distinct pages dirtied per second over the windows so far (0 before the first). */
+  get meanPagesPerS(): number {
+    if (this.records.length === 0) return 0;
+    let sum = 0;
+    for (const r of this.records) sum += r.dirtyPagesPerS as number;
+    return sum / this.records.length;
+  }
+
   private attach(): void {
     const mem = this.vm.memory;
     if (mem.observer === null) mem.observer = new DirtyLog(mem.pages);

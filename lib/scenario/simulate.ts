@@ -60,7 +60,12 @@ export function simulate(engine: EngineDef, preset: WorkloadPreset, params: Para
   vm.vcpu.sync();
 
   const report = instance.finish(endNs);
-  const metrics: Record<string, number | boolean> = { ...workload.metrics(endNs) };
+  // The guest's dirtying as measured (writable working set per `run.sampleMs` window).
+  const metrics: Record<string, number | boolean> = {
+    dirtyPagesPeak: sampler.peakPages,
+    dirtyPagesPerSMean: sampler.meanPagesPerS,
+    ...workload.metrics(endNs),
+  };
   if (preset.fixedWork) {
     metrics.completed = doneAt !== null;
     metrics.completionTimeS = (doneAt ?? endNs) / 1e9;

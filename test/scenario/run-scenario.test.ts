@@ -60,3 +60,11 @@ describe('synthetic workload', () => {
     ).toThrow(/workload\.workingSetMiB: 64 MiB exceeds vm\.memoryMiB = 32/);
   });
 });
+
+describe('dirty-page metrics', () => {
+  it('reports dirtyPagesPeak and dirtyPagesPerSMean from the sampled windows', () => {
+    const r = runScenario({ engine: 'unprotected', workload: 'synthetic', params: { 'run.durationS': 4, 'workload.dirtyPagesPerS': 2500 } });
+    expect(r.metrics.dirtyPagesPeak).toBe(2500);
+    expect(r.metrics.dirtyPagesPerSMean).toBe(2500);
+  });
+});
