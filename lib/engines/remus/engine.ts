@@ -1,0 +1,288 @@
+import { InputError } from '../../params/index.js';
+import type { SeriesRecord } from '../../scenario/result.js';
+import type { Timer } from '../../sim/index.js';
+import type { Host, VM } from '../../vm/index.js';
+import type { EngineContext, EngineDef, EngineReport } from '../engine.js';
+import { failover, type FailoverOutcome } from './failover.js';
+import { diskMismatch, imageMismatch, SnapshotKeeper } from './invariants.js';
+import { FluidLink } from './link.js';
+import { REMUS_PARAMS, remusConfig } from './params.js';
+import { Primary } from './primary.js';
+
+/**
+ * Several primaries on one backup (`remus.primaries = N`) need N VMs, each on its own host. The
+ * scenario supplies them here; with one primary the context's own VM and hosts[0] are used.
+ */
+export interface RemusContext extends EngineContext {
+  readonly primaries?: ReadonlyArray<{ readonly vm: VM; readonly host: Host }>;
+}
+
+/** Epoch numbers of a VM's life after failover start here, above any primary epoch. */
+const POST_FAILOVER_EPOCH_BASE = 1 << 30;
+
+export const remusEngine: EngineDef = {
+  name: 'remus',
+  description: 'Remus: asynchronous VM replication by frequent checkpoints, output commit, disk replication, failover',
+  params: REMUS_PARAMS,
+  create(rawCtx) {
+    const ctx = rawCtx as RemusContext;
+    const { sim, params } = ctx;
+    const config = remusConfig(params);
+    const backup = ctx.hosts[1];
+    const targets = ctx.primaries ?? [{ vm: ctx.vm, host: ctx.hosts[0] }];
+    if (targets.length !== config.primaries)
+      throw new InputError(
+        'remus.primaries',
+        `${config.primaries} primaries need the scenario to supply ${config.primaries} VMs (this run has ${targets.length})`,
+        String(targets.length),
+      );
+    const link = new FluidLink(sim, {
+      bandwidthMbps: params.num('link.bandwidthMbps'),
+      efficiency: params.num('link.efficiency'),
+      latencyNs: Math.round(params.num('link.latencyMs') * 1e6),
+      lossRate: params.num('link.lossRate'),
+    });
+    const crashScheduled = ctx.faults.some((f) => f.kind !== 'vmCrash');
+    const epochs: SeriesRecord[] = [];
+    const timeline: SeriesRecord[] = [];
+    const keepers: Array<SnapshotKeeper | null> = [];
+    const primaries = targets.map((t, i) => {
+      const keeper = crashScheduled ? new SnapshotKeeper() : null;
+      keepers.push(keeper);
+      return new Primary({ sim, id: i, vm: t.vm, host: t.host, backup, link, config, rng: ctx.rng, snapshots: keeper, epochs, timeline });
+    });
+    const failovers: Array<FailoverOutcome | null> = primaries.map(() => null);
+    const crashAt: number[] = primaries.map(() => -1);
+    let backupCrashCheck: { memory: boolean; disk: boolean } | null = null;
+    const watchdogs: Array<Timer | null> = primaries.map(() => null);
+
+    /** The backup watches each primary's stream; silence for the timeout means failure. */
+    const watchPrimary = (i: number): void => {
+      const p = primaries[i]!;
+      const check = (): void => {
+        watchdogs[i] = null;
+        if (!backup.alive || failovers[i] !== null || (p.state !== 'protected' && p.state !== 'crashed')) return;
+        const heard = link.lastHeardNs(p.host, backup);
+        const due = heard + config.heartbeatTimeoutNs;
+        if (due > sim.now) {
+          watchdogs[i] = sim.at(due, check);
+          return;
+        }
+        if (!config.memory) {
+          timeline.push({ timeS: sim.now / 1e9, primary: i, event: 'detected', detail: 'disk-only replication: nothing to fail over to' });
+          return;
+        }
+        failovers[i] = failover({
+          sim,
+          primary: p,
+          backup,
+          snapshots: keepers[i]!,
+          network: ctx.network,
+          timeline,
+          nextEpoch: POST_FAILOVER_EPOCH_BASE + p.currentEpoch,
+          onResumed: () => {},
+        });
+      };
+      watchdogs[i] = sim.at(config.heartbeatTimeoutNs, check);
+    };
+
+    /** Each primary watches for acknowledgements; silence means the backup is gone. */
+    const watchBackup = (i: number): void => {
+      const p = primaries[i]!;
+      const check = (): void => {
+        if (p.state !== 'protected' || !p.host.alive) return;
+        const heard = link.lastHeardNs(backup, p.host);
+        const due = heard + config.heartbeatTimeoutNs;
+        if (due > sim.now) {
+          sim.at(due, check);
+          return;
+        }
+        p.goUnprotected();
+      };
+      sim.at(config.heartbeatTimeoutNs, check);
+    };
+
+    const crashPrimaryHost = (i: number): void => {
+      const p = primaries[i]!;
+      if (!p.host.alive) return;
+      p.host.alive = false;
+      crashAt[i] = sim.now;
+      timeline.push({ timeS: sim.now / 1e9, primary: i, event: 'crash', detail: `primary host ${p.host.name} crashed` });
+      if (p.vm.host === p.host) p.vm.crash();
+      p.crash();
+      link.hostDown(p.host);
+    };
+
+    const crashBackupHost = (): void => {
+      if (!backup.alive) return;
+      // What the backup held at that moment, against the last committed capture.
+      let mem = true;
+      let disk = true;
+      primaries.forEach((p, i) => {
+        if (failovers[i] !== null) return;
+        const snap = keepers[i]?.get(p.replica.committedEpoch);
+        if (snap === undefined) return;
+        if (p.replica.image !== null && snap.memVersions !== null) mem &&= imageMismatch(p.replica.image, snap.memVersions, p.vm.memory) < 0;
+        disk &&= diskMismatch(p.replica.disk, snap.diskVersions) < 0;
+      });
+      backupCrashCheck = { memory: mem, disk };
+      backup.alive = false;
+      timeline.push({ timeS: sim.now / 1e9, event: 'crash', detail: `backup host ${backup.name} crashed` });
+      primaries.forEach((p, i) => {
+        if (failovers[i] !== null && p.vm.host === backup) p.vm.crash();
+      });
+      link.hostDown(backup);
+    };
+
+    return {
+      start() {
+        primaries.forEach((p, i) => {
+          p.start();
+          watchPrimary(i);
+          watchBackup(i);
+        });
+        for (const f of ctx.faults) {
+          sim.at(f.atNs, () => {
+            switch (f.kind) {
+              case 'primaryCrash':
+                primaries.forEach((_, i) => crashPrimaryHost(i));
+                break;
+              case 'backupCrash':
+                crashBackupHost();
+                break;
+              case 'hostCrash':
+                // Whichever host runs the (first) VM now.
+                if (failovers[0] !== null || primaries[0]!.vm.host === backup) crashBackupHost();
+                else crashPrimaryHost(0);
+                break;
+              case 'vmCrash':
+                timeline.push({ timeS: sim.now / 1e9, primary: 0, event: 'vm-crash', detail: 'the guest crashed on a live host: outside Remus’s fault model (host crash-stop)' });
+                primaries[0]!.vm.crash();
+                break;
+              case 'linkDown':
+                timeline.push({ timeS: sim.now / 1e9, event: 'link-down', detail: 'replication link partitioned' });
+                link.setUp(false);
+                if (f.forNs !== undefined)
+                  sim.schedule(f.forNs, () => {
+                    timeline.push({ timeS: sim.now / 1e9, event: 'link-up', detail: 'replication link healed' });
+                    link.setUp(true);
+                  });
+                break;
+            }
+          });
+        }
+      },
+      finish(endNs): EngineReport {
+        for (const w of watchdogs) w?.cancel();
+        return report(endNs);
+      },
+    };
+
+    function report(endNs: number): EngineReport {
+      const per: SeriesRecord[] = [];
+      let checkpoints = 0;
+      let protectedS = 0;
+      let pauseSum = 0;
+      let transmitSum = 0;
+      let acked = 0;
+      let epochSum = 0;
+      let intervals = 0;
+      let bytes = 0;
+      let raw = 0;
+      let wireMem = 0;
+      let lost = 0;
+      let memOk = true;
+      let diskOk = true;
+      let allProtected = true;
+      let failoverMs: number | undefined;
+      primaries.forEach((p, i) => {
+        const s = p.stats;
+        const fo = failovers[i];
+        const until = fo !== null ? fo!.detectedNs : crashAt[i]! >= 0 ? crashAt[i]! : p.unprotectedAt >= 0 ? p.unprotectedAt : endNs;
+        const spanS = Math.max(1e-9, until / 1e9);
+        checkpoints += s.checkpoints;
+        protectedS += spanS;
+        pauseSum += s.pauseNsSum;
+        transmitSum += s.transmitNsSum;
+        acked += s.acked;
+        epochSum += s.epochNsSum;
+        intervals += s.epochIntervals;
+        bytes += s.wireBytes + s.diskBytes;
+        raw += s.rawBytes;
+        wireMem += s.wireBytes;
+        if (p.state !== 'protected') allProtected = false;
+        let pMem: boolean | null = null;
+        let pDisk = true;
+        if (fo !== null) {
+          lost += fo!.lostOutputs;
+          pMem = fo!.memoryConsistent;
+          pDisk = fo!.diskConsistent;
+          if (fo!.resumedNs >= 0 && crashAt[i]! >= 0 && i === 0) failoverMs = (fo!.resumedNs - crashAt[i]!) / 1e6;
+        } else if (backupCrashCheck !== null) {
+          pMem = backupCrashCheck.memory;
+          pDisk = backupCrashCheck.disk;
+        } else if (p.state === 'protected' && backup.alive) {
+          const d = drainCheck(p);
+          pMem = d.memory;
+          pDisk = d.disk;
+        }
+        if (pMem === false) memOk = false;
+        if (!pDisk) diskOk = false;
+        per.push({
+          primary: i,
+          state: p.state,
+          checkpoints: s.checkpoints,
+          achievedCheckpointsPerS: s.checkpoints / spanS,
+          pauseMsMean: s.checkpoints > 0 ? s.pauseNsSum / s.checkpoints / 1e6 : 0,
+          transmitMsMean: s.acked > 0 ? s.transmitNsSum / s.acked / 1e6 : 0,
+          epochMsMean: s.epochIntervals > 0 ? s.epochNsSum / s.epochIntervals / 1e6 : 0,
+          replicationMbps: ((s.wireBytes + s.diskBytes) * 8) / spanS / 1e6,
+          lostOutputs: fo?.lostOutputs ?? 0,
+          memoryConsistent: pMem,
+          diskConsistent: pDisk,
+        });
+      });
+      const n = primaries.length;
+      const metrics: Record<string, number | boolean> = {
+        achievedCheckpointsPerS: checkpoints / protectedS,
+        epochMsMean: intervals > 0 ? epochSum / intervals / 1e6 : 0,
+        pauseMsMean: checkpoints > 0 ? pauseSum / checkpoints / 1e6 : 0,
+        transmitMsMean: acked > 0 ? transmitSum / acked / 1e6 : 0,
+        replicationMbps: (bytes * 8) / (protectedS / n) / 1e6,
+        lostOutputs: lost,
+        compressionRatio: wireMem > 0 && config.compression !== 'none' ? raw / Math.max(1, wireMem - checkpoints * 0) : 1,
+        protected: allProtected,
+      };
+      if (config.compression !== 'none') metrics.compressionRatio = primaries.reduce((a, p) => a + p.compressionRatio, 0) / n;
+      if (failoverMs !== undefined) metrics.failoverMs = failoverMs;
+      const invariants: Record<string, boolean> = { noLostOutput: lost === 0, diskConsistent: diskOk };
+      if (config.memory) invariants.memoryConsistent = memOk;
+      return { metrics, invariants, series: { epochs, remusTimeline: timeline, primaries: per } };
+    }
+  },
+};
+
+/**
+ * End of a run without failover: the backup's image plus the checkpoint in flight plus the pages
+ * dirtied since must equal the primary exactly — every write since the start went through dirty
+ * tracking and the stream. Likewise the backup disk plus the writes it holds.
+ */
+function drainCheck(p: Primary): { memory: boolean | null; disk: boolean } {
+  const r = p.replica;
+  let memory: boolean | null = null;
+  if (r.image !== null) {
+    const img = r.image.clone();
+    const cp = p.staged;
+    const pb = img.pageBytes;
+    if (cp !== null && cp.epoch > r.committedEpoch)
+      for (let i = 0; i < cp.pages.length; i++)
+        img.installPage(cp.pages[i]!, cp.versions[i]!, cp.bytes === null ? undefined : cp.bytes.subarray(i * pb, (i + 1) * pb));
+    p.vm.vcpu.sync();
+    const dirty = p.vm.memory.dirty.peek();
+    for (let i = 0; i < dirty.length; i++) img.copyPageFrom(p.vm.memory, dirty[i]!);
+    memory = img.firstDifference(p.vm.memory) < 0;
+  }
+  const disk = r.disk.clone();
+  for (const h of r.heldWrites()) disk.apply(h.w);
+  return { memory, disk: disk.firstDifference(p.vm.disk) < 0 };
+}

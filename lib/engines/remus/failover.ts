@@ -1,0 +1,96 @@
+import type { SeriesRecord } from '../../scenario/result.js';
+import type { Simulation } from '../../sim/index.js';
+import type { Host } from '../../vm/index.js';
+import { FAILOVER_RESTORE_NS } from './costs.js';
+import { diskMismatch, imageMismatch, type SnapshotKeeper } from './invariants.js';
+import type { Primary } from './primary.js';
+
+/** What a failover found and did. */
+export interface FailoverOutcome {
+  readonly detectedNs: number;
+  /** When the VM runs again on the backup (−1 until then). */
+  resumedNs: number;
+  readonly committedEpoch: number;
+  /** The primary's speculative frontier: epochs after `committedEpoch` up to this are lost. */
+  readonly lostEpochs: number;
+  /** Released packets from epochs the backup never committed (provenance). */
+  readonly lostOutputs: number;
+  readonly discardedWrites: number;
+  readonly memoryConsistent: boolean | null;
+  readonly diskConsistent: boolean;
+  /** The primary was still alive (a partition, not a crash): it is fenced off. */
+  readonly fenced: boolean;
+}
+
+/** Where the clients find the service after failover (lib/net's Network, when wired). */
+interface Redirectable {
+  redirect?(host: Host): void;
+}
+
+/**
+ * Failover on the backup (Remus §2.5): the backup stopped hearing from the primary for the
+ * heartbeat timeout. It discards what the primary had not committed (held disk writes of later
+ * epochs, a partly received checkpoint), checks its image and disk against the last committed
+ * capture, rebuilds the VM from the last complete checkpoint, resumes it and announces the new
+ * location; clients retransmit what the primary's speculative output never delivered.
+ */
+export function failover(opts: {
+  sim: Simulation;
+  primary: Primary;
+  backup: Host;
+  snapshots: SnapshotKeeper | null;
+  network: unknown;
+  timeline: SeriesRecord[];
+  /** Epoch numbers for the VM's new life, above anything the primary used. */
+  nextEpoch: number;
+  onResumed: (o: FailoverOutcome) => void;
+}): FailoverOutcome | null {
+  const { sim, primary, backup } = opts;
+  const replica = primary.replica;
+  const vm = primary.vm;
+  const fenced = primary.state === 'protected';
+  const committed = replica.committedEpoch;
+  // Provenance: every packet the primary let out carries its epoch; the ones from epochs after
+  // the last committed checkpoint were output of state the backup does not have.
+  const lostOutputs = primary.output?.releasedBetween(committed) ?? 0;
+  primary.output?.discard();
+  if (vm.status !== 'crashed') vm.crash(); // a partitioned primary is fenced off
+  primary.failedOver();
+  const discardedWrites = replica.discardUncommitted();
+
+  const snap = opts.snapshots?.get(committed);
+  let memoryConsistent: boolean | null = null;
+  let diskConsistent = true;
+  if (snap !== undefined) {
+    if (replica.image !== null && snap.memVersions !== null) memoryConsistent = imageMismatch(replica.image, snap.memVersions, vm.memory) < 0;
+    diskConsistent = diskMismatch(replica.disk, snap.diskVersions) < 0;
+  }
+  opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'detected', detail: `backup declares the primary failed; last committed checkpoint ${committed}` });
+  if (replica.image === null || replica.committedCpu === null) {
+    // Disk-only replication keeps no memory image: there is nothing to resume from.
+    opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'no-failover', detail: 'disk-only replication: no memory image' });
+    return null;
+  }
+  const outcome: FailoverOutcome = {
+    detectedNs: sim.now,
+    resumedNs: -1,
+    committedEpoch: committed,
+    lostEpochs: primary.currentEpoch - committed,
+    lostOutputs,
+    discardedWrites,
+    memoryConsistent,
+    diskConsistent,
+    fenced,
+  };
+  vm.restoreOn(backup, replica.image, replica.disk, replica.committedCpu);
+  sim.schedule(FAILOVER_RESTORE_NS, () => {
+    if (!backup.alive) return;
+    vm.beginEpoch(opts.nextEpoch);
+    vm.resume();
+    (opts.network as Redirectable | null)?.redirect?.(backup);
+    outcome.resumedNs = sim.now;
+    opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'resumed', detail: `VM running on ${backup.name} from checkpoint ${committed}` });
+    opts.onResumed(outcome);
+  });
+  return outcome;
+}

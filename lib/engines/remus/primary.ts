@@ -1,0 +1,338 @@
+import type { SeriesRecord } from '../../scenario/result.js';
+import { Signal, type Process, type Simulation } from '../../sim/index.js';
+import { OutputBuffer } from '../../vm/output-buffer.js';
+import type { Host, VM } from '../../vm/index.js';
+import { Replica, type Checkpoint } from './backup.js';
+import { CheckpointCompressor, stageBytes } from './compression.js';
+import {
+  CHECKPOINT_COMMIT_NS,
+  CHECKPOINT_HEADER_BYTES,
+  DISK_WRITE_HEADER_BYTES,
+  STOCK_SUSPEND_RESUME_NS,
+  SUSPEND_RESUME_NS,
+  pauseNs,
+  recvNsPerByte,
+  sendNsPerByte,
+} from './costs.js';
+import { CpuTask } from './cpu-task.js';
+import type { SnapshotKeeper } from './invariants.js';
+import type { ReplicationChannel, ReplicationTransport } from './link.js';
+import type { RemusConfig } from './params.js';
+import type { RandomStream } from '../../sim/index.js';
+
+export type PrimaryState = 'protected' | 'unprotected' | 'crashed' | 'failed-over';
+
+/** Running sums for the metrics of one primary. */
+export interface PrimaryStats {
+  checkpoints: number;
+  acked: number;
+  pauseNsSum: number;
+  transmitNsSum: number;
+  epochNsSum: number;
+  epochIntervals: number;
+  dirtyPagesSum: number;
+  rawBytes: number;
+  wireBytes: number;
+  diskWrites: number;
+  diskBytes: number;
+  firstCheckpointNs: number;
+  lastCheckpointNs: number;
+}
+
+export interface PrimaryOptions {
+  readonly sim: Simulation;
+  readonly id: number;
+  readonly vm: VM;
+  readonly host: Host;
+  readonly backup: Host;
+  readonly link: ReplicationTransport;
+  readonly config: RemusConfig;
+  readonly rng: RandomStream;
+  /** Capture snapshots for the failover invariants (only when a crash is scheduled). */
+  readonly snapshots: SnapshotKeeper | null;
+  /** Record per-epoch series rows (all of them: they are the `series.epochs` of the contract). */
+  readonly epochs: SeriesRecord[];
+  readonly timeline: SeriesRecord[];
+}
+
+/**
+ * The primary's side of Remus (§2): the protected VM runs speculatively; every epoch it is
+ * suspended, its dirty pages are copied to a staging buffer, it resumes, and the buffer goes to
+ * the backup asynchronously. Disk writes go through locally and are forwarded as they happen.
+ * Outbound packets wait in the output buffer until the backup acknowledges their checkpoint.
+ * When transmission is the bottleneck the next checkpoint waits for the previous acknowledgement
+ * (Remus's checkpoint callback blocks on the ack), so fewer checkpoints than configured happen.
+ */
+export class Primary {
+  readonly id: number;
+  readonly vm: VM;
+  readonly host: Host;
+  readonly replica: Replica;
+  readonly output: OutputBuffer | null;
+  readonly stats: PrimaryStats = {
+    checkpoints: 0,
+    acked: 0,
+    pauseNsSum: 0,
+    transmitNsSum: 0,
+    epochNsSum: 0,
+    epochIntervals: 0,
+    dirtyPagesSum: 0,
+    rawBytes: 0,
+    wireBytes: 0,
+    diskWrites: 0,
+    diskBytes: 0,
+    firstCheckpointNs: -1,
+    lastCheckpointNs: -1,
+  };
+  private readonly o: PrimaryOptions;
+  private readonly mem: ReplicationChannel | null;
+  private readonly diskCh: ReplicationChannel | null;
+  private readonly compressor: CheckpointCompressor | null;
+  private _state: PrimaryState = 'protected';
+  private epoch = 1;
+  private inflight: Signal<void> | null = null;
+  private tasks = new Set<CpuTask>();
+  private unsubscribeDisk: (() => void) | null = null;
+  private lastStart = -1;
+  /** The newest staged checkpoint (acknowledged or not), for the end-of-run drain check. */
+  staged: Checkpoint | null = null;
+  private _unprotectedAt = -1;
+
+  constructor(o: PrimaryOptions) {
+    this.o = o;
+    this.id = o.id;
+    this.vm = o.vm;
+    this.host = o.host;
+    const pb = o.vm.memory.pageBytes;
+    const cpu = { sendNsPerByte: sendNsPerByte(pb), recvNsPerByte: recvNsPerByte(pb) };
+    this.mem = o.config.memory ? o.link.channel(`p${o.id}-memory`, o.host, o.backup, cpu) : null;
+    this.diskCh = o.config.disk ? o.link.channel(`p${o.id}-disk`, o.host, o.backup, cpu) : null;
+    // The initial synchronisation (Remus starts from a live migration) is taken as done at t = 0.
+    this.replica = new Replica({
+      image: o.config.memory ? o.vm.memory.clone() : null,
+      disk: o.vm.disk.clone(),
+      cpu: o.config.memory ? o.vm.cpuState() : null,
+    });
+    this.output = o.config.memory ? new OutputBuffer(o.vm.nic, { holding: o.config.netBuffering }) : null;
+    this.compressor =
+      o.config.compression === 'none' || !o.config.memory
+        ? null
+        : new CheckpointCompressor(o.config.compression, pb, o.config.cachePages, o.config.writeModel, o.rng);
+  }
+
+  get state(): PrimaryState {
+    return this._state;
+  }
+  /** The newest epoch the primary's guest has run in (its speculative frontier). */
+  get currentEpoch(): number {
+    return this.epoch;
+  }
+  get compressionRatio(): number {
+    return this.compressor?.ratio ?? 1;
+  }
+  /** When the primary lost its backup and went on alone (−1: never). */
+  get unprotectedAt(): number {
+    return this._unprotectedAt;
+  }
+
+  start(): void {
+    const vm = this.vm;
+    if (this.o.config.memory) vm.memory.enableLogDirty();
+    if (this.diskCh !== null) {
+      const ch = this.diskCh;
+      this.unsubscribeDisk = vm.disk.onWrite((w) => {
+        if (this._state !== 'protected') return;
+        // The write completes locally at once; its copy goes to the backup asynchronously.
+        const bytes = vm.disk.blockBytes + DISK_WRITE_HEADER_BYTES;
+        this.replica.holdWrite(vm.epoch, w);
+        this.stats.diskWrites++;
+        this.stats.diskBytes += bytes;
+        ch.enqueue(bytes);
+      });
+    }
+    vm.beginEpoch(this.epoch);
+    this.o.sim.process(this.loop(), `remus-primary-${this.id}`);
+  }
+
+  /** The host died: stop everything; buffered (speculative) output dies with it. */
+  crash(): void {
+    if (this._state === 'crashed') return;
+    this._state = 'crashed';
+    this.stopWork();
+    this.output?.discard();
+  }
+
+  /** The backup is gone (detected by timeout): run on unprotected, releasing held output. */
+  goUnprotected(): void {
+    if (this._state !== 'protected') return;
+    this._state = 'unprotected';
+    this._unprotectedAt = this.o.sim.now;
+    this.stopWork();
+    if (this.o.config.memory) this.vm.memory.disableLogDirty();
+    this.output?.stopHolding();
+    this.o.timeline.push({ timeS: this.o.sim.now / 1e9, primary: this.id, event: 'unprotected', detail: 'backup silent: continuing without protection' });
+  }
+
+  /** The VM now runs on the backup: the primary side is finished. */
+  failedOver(): void {
+    this._state = 'failed-over';
+    this.stopWork();
+    this.output?.detach();
+  }
+
+  private stopWork(): void {
+    this.unsubscribeDisk?.();
+    this.unsubscribeDisk = null;
+    for (const t of this.tasks) t.cancel();
+    this.tasks.clear();
+  }
+
+  private *loop(): Process<void> {
+    const { sim, config } = this.o;
+    let next = sim.now + config.epochNs;
+    while (this._state === 'protected') {
+      const wait = next - sim.now;
+      if (wait > 0) yield wait;
+      if (this._state !== 'protected') return;
+      // The next checkpoint cannot start before the previous one was acknowledged.
+      if (this.inflight !== null && !this.inflight.triggered) {
+        yield this.inflight;
+        if (this._state !== 'protected') return;
+      }
+      if (!this.vm.running) {
+        // The guest is down without its host (a VM crash): Remus does not notice; nothing to copy.
+        return;
+      }
+      const start = sim.now;
+      if (this.lastStart >= 0) {
+        this.stats.epochNsSum += start - this.lastStart;
+        this.stats.epochIntervals++;
+      }
+      this.lastStart = start;
+      if (config.memory) yield* this.checkpoint(start);
+      else this.diskBarrier(start);
+      if (this._state !== 'protected') return;
+      next = start + config.epochNs;
+    }
+  }
+
+  /** Suspend, stage the dirty pages, resume; then transmit asynchronously. */
+  private *checkpoint(start: number): Process<void> {
+    const { sim, config } = this.o;
+    const vm = this.vm;
+    const k = this.epoch;
+    vm.vcpu.sync(); // the guest's writes up to now, before the dirty log is read
+    vm.pause();
+    const pages = vm.memory.dirty.readAndClear();
+    const versions = new Uint32Array(pages.length);
+    const mv = vm.memory.versions;
+    for (let i = 0; i < pages.length; i++) versions[i] = mv[pages[i]!]!;
+    const cp: Checkpoint = { epoch: k, pages, versions, bytes: stageBytes(vm.memory, pages), cpu: vm.cpuState() };
+    const diskOffset = this.diskCh?.enqueue(0) ?? 0;
+    this.o.snapshots?.take(k, vm.memory, vm.disk);
+    const pause = pauseNs(pages.length, vm.memory.pages, config.optimisedSuspend ? SUSPEND_RESUME_NS : STOCK_SUSPEND_RESUME_NS);
+    this.staged = cp;
+    yield pause;
+    if (this._state === 'unprotected' && vm.status === 'paused') vm.resume();
+    if (this._state !== 'protected') return;
+    this.epoch = k + 1;
+    vm.beginEpoch(k + 1);
+    vm.resume();
+    const resumedAt = sim.now;
+    const s = this.stats;
+    s.checkpoints++;
+    if (s.firstCheckpointNs < 0) s.firstCheckpointNs = start;
+    s.lastCheckpointNs = start;
+    s.pauseNsSum += pause;
+    s.dirtyPagesSum += pages.length;
+    const raw = pages.length * vm.memory.pageBytes;
+    s.rawBytes += raw;
+    const row: SeriesRecord = {
+      primary: this.id,
+      epoch: k,
+      startS: start / 1e9,
+      dirtyPages: pages.length,
+      pauseMs: pause / 1e6,
+      wireKiB: 0,
+      transmitMs: null,
+      ackS: null,
+    };
+    this.o.epochs.push(row);
+    const acked = new Signal<void>(`ack-${this.id}-${k}`);
+    this.inflight = acked;
+    const send = (wire: number): void => {
+      if (this._state !== 'protected') return;
+      const bytes = wire + CHECKPOINT_HEADER_BYTES;
+      s.wireBytes += bytes;
+      row.wireKiB = bytes / 1024;
+      const memOffset = this.mem!.enqueue(bytes);
+      this.whenArrived(memOffset, diskOffset, () => this.backupCommit(k, cp, resumedAt, row, acked));
+    };
+    if (this.compressor !== null) {
+      const c = this.compressor.compress(pages, versions, cp.bytes);
+      const task = new CpuTask(sim, this.host.dom0Cpu, c.cpuNs, () => {
+        this.tasks.delete(task);
+        send(c.bytes);
+      });
+      this.tasks.add(task);
+    } else send(raw);
+  }
+
+  /** Disk-only mode (remus.memory=false): a barrier per epoch, no suspension. */
+  private diskBarrier(start: number): void {
+    const k = this.epoch;
+    const ch = this.diskCh!;
+    const offset = ch.enqueue(DISK_WRITE_HEADER_BYTES);
+    this.stats.diskBytes += DISK_WRITE_HEADER_BYTES;
+    this.o.snapshots?.take(k, null, this.vm.disk);
+    this.epoch = k + 1;
+    this.vm.beginEpoch(k + 1);
+    this.stats.checkpoints++;
+    if (this.stats.firstCheckpointNs < 0) this.stats.firstCheckpointNs = start;
+    this.stats.lastCheckpointNs = start;
+    const row: SeriesRecord = { primary: this.id, epoch: k, startS: start / 1e9, dirtyPages: 0, pauseMs: 0, wireKiB: 0, transmitMs: null, ackS: null };
+    this.o.epochs.push(row);
+    const acked = new Signal<void>(`ack-${this.id}-${k}`);
+    this.inflight = acked;
+    this.whenArrived(offset, offset, () => this.backupCommit(k, null, start, row, acked));
+  }
+
+  /** The backup has a checkpoint once its memory *and* its disk writes have all arrived. */
+  private whenArrived(memOffset: number, diskOffset: number, cb: () => void): void {
+    let waiting = 0;
+    const one = (): void => {
+      if (--waiting === 0) cb();
+    };
+    if (this.mem !== null && this.o.config.memory) {
+      waiting++;
+      this.mem.whenDelivered(memOffset, one);
+    }
+    if (this.diskCh !== null) {
+      waiting++;
+      this.diskCh.whenDelivered(diskOffset, one);
+    }
+    if (waiting === 0) cb();
+  }
+
+  /** On the backup: process the checkpoint's tail, commit it, acknowledge. */
+  private backupCommit(k: number, cp: Checkpoint | null, sentAt: number, row: SeriesRecord, acked: Signal<void>): void {
+    const { sim, link, backup } = this.o;
+    sim.schedule(CHECKPOINT_COMMIT_NS, () => {
+      // A checkpoint that fully arrived commits even if the primary died meanwhile; never after
+      // the backup's image became the running VM.
+      if (!backup.alive || this._state === 'failed-over') return;
+      this.replica.commit(k, cp);
+      this.o.snapshots?.committed(k);
+      link.message(backup, this.host, () => {
+        if (this._state !== 'protected' && this._state !== 'unprotected') return;
+        this.output?.release(k);
+        const transmit = sim.now - sentAt;
+        this.stats.acked++;
+        this.stats.transmitNsSum += transmit;
+        row.transmitMs = transmit / 1e6;
+        row.ackS = sim.now / 1e9;
+        if (!acked.triggered) acked.trigger();
+      });
+    });
+  }
+}
