@@ -1,0 +1,83 @@
+import { InputError } from '../../params/index.js';
+import { s as seconds } from '../../sim/index.js';
+import type { Host } from '../../vm/index.js';
+import type { EngineDef, EngineReport } from '../engine.js';
+import { DOM0_CPU_NS_PER_BYTE } from './costs.js';
+import { DEFAULT_STOP_PHASE_COSTS } from './downtime.js';
+import { EgressMeter } from './meter.js';
+import { MIGRATION_PARAMS } from './params.js';
+import { POLICIES, resolvePolicy } from './policy.js';
+import { Migration } from './rounds.js';
+import { Dom0Work, FixedRateChannel } from './transfer.js';
+
+const MIB = 1024 * 1024;
+
+/** The network as the migration uses it, once lib/net is wired in (duck-typed until then). */
+interface RedirectingNetwork {
+  redirect(host: Host): void;
+}
+
+function redirectOf(network: unknown): ((host: Host) => void) | undefined {
+  const n = network as Partial<RedirectingNetwork> | null;
+  return n !== null && typeof n === 'object' && typeof n.redirect === 'function' ? (h) => n.redirect!(h) : undefined;
+}
+
+/**
+ * Live migration (Clark et al., NSDI '05): stop-and-copy or pre-copy under a named policy,
+ * starting `migration.startAtS` into the run; the run goes on on the target afterwards.
+ */
+export const migrationEngine: EngineDef = {
+  name: 'migration',
+  description: 'live migration: stop-and-copy and pre-copy with the Xen, QEMU, SimGrid and textbook policies',
+  params: MIGRATION_PARAMS,
+  policies: POLICIES.map((p) => ({ name: p.name, description: p.description })),
+  create(ctx) {
+    const p = ctx.params;
+    const policy = resolvePolicy(p);
+    const startNs = seconds(p.num('migration.startAtS'));
+    if (startNs >= ctx.durationNs)
+      throw new InputError('migration.startAtS', `${p.num('migration.startAtS')} s is not before the end of the run (run.durationS = ${ctx.durationNs / 1e9})`, `< ${ctx.durationNs / 1e9}`);
+    const shared = p.bool('migration.sharedNic');
+    const channel = new FixedRateChannel(ctx.sim, shared ? p.num('net.clientBandwidthMbps') : p.num('link.bandwidthMbps'), p.num('link.efficiency'));
+    const migration = new Migration({
+      sim: ctx.sim,
+      vm: ctx.vm,
+      target: ctx.hosts[1],
+      policy,
+      channel,
+      dom0: new Dom0Work(ctx.hosts[0].dom0Cpu, DOM0_CPU_NS_PER_BYTE),
+      disk: p.bool('migration.disk'),
+      costs: DEFAULT_STOP_PHASE_COSTS,
+      redirect: redirectOf(ctx.network),
+    });
+    const memoryBytes = ctx.vm.memory.sizeBytes;
+    const memoryPages = ctx.vm.memory.pages;
+    let meter: EgressMeter | null = null;
+    return {
+      start() {
+        meter = new EgressMeter(ctx.sim, ctx.vm);
+        ctx.sim.at(startNs, () => ctx.sim.process(migration.run(), 'migration'));
+      },
+      finish(endNs): EngineReport {
+        const m = migration;
+        const done = m.completed;
+        const until = m.resumedNs >= 0 ? m.resumedNs : endNs;
+        const metrics: Record<string, number | boolean> = {
+          migrationCompleted: done,
+          totalTimeS: (until - m.startNs) / 1e9,
+          downtimeMs: done ? (m.reachableNs - m.pausedNs) / 1e6 : m.pausedNs >= 0 ? (endNs - m.pausedNs) / 1e6 : 0,
+          rounds: m.memoryRounds,
+          sentMiB: (m.memoryBytesSent + m.diskBytesSent) / MIB,
+          sentFactor: (m.memoryPagesSent * (memoryBytes / memoryPages)) / memoryBytes,
+          lastRoundKiB: done ? m.lastRoundBytes / 1024 : 0,
+          throughputBeforeMbps: meter!.mbps(Math.floor(startNs / 2), startNs),
+          throughputDuringMbps: meter!.mbps(startNs, Math.max(until, startNs + 1)),
+        };
+        const invariants: Record<string, boolean> = {};
+        if (m.memoryConsistent !== null) invariants.memoryConsistent = m.memoryConsistent;
+        if (m.diskConsistent !== null) invariants.diskConsistent = m.diskConsistent;
+        return { metrics, invariants, series: { rounds: m.rounds } };
+      },
+    };
+  },
+};

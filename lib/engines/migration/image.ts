@@ -1,0 +1,53 @@
+import type { DirtyLog, Disk, PageMemory } from '../../vm/index.js';
+
+/**
+ * One thing a migration pre-copies: guest memory (pages) or a local disk (blocks). The round loop
+ * only needs the source's dirty log and a way to copy units to the target image.
+ */
+export interface Image {
+  readonly resource: 'memory' | 'disk';
+  readonly units: number;
+  readonly unitBytes: number;
+  readonly log: DirtyLog;
+  /** Copy units list[from..to) from the source to the target as they are now (version and bytes). */
+  copy(list: Int32Array, from: number, to: number): void;
+  /** The first unit where the target differs from the source, or −1. */
+  firstDifference(): number;
+}
+
+export function memoryImage(source: PageMemory, target: PageMemory): Image {
+  return {
+    resource: 'memory',
+    units: source.pages,
+    unitBytes: source.pageBytes,
+    log: source.dirty,
+    copy(list, from, to) {
+      const sv = source.versions;
+      const tv = target.versions;
+      if (source.bytes === null || target.bytes === null) {
+        for (let k = from; k < to; k++) {
+          const p = list[k]!;
+          tv[p] = sv[p]!;
+        }
+      } else for (let k = from; k < to; k++) target.copyPageFrom(source, list[k]!);
+    },
+    firstDifference: () => target.firstDifference(source),
+  };
+}
+
+export function diskImage(source: Disk, target: Disk): Image {
+  return {
+    resource: 'disk',
+    units: source.blocks,
+    unitBytes: source.blockBytes,
+    log: source.dirty,
+    copy(list, from, to) {
+      for (let k = from; k < to; k++) {
+        const b = list[k]!;
+        const data = source.readBlock(b);
+        target.apply(data === undefined ? { block: b, version: source.versions[b]! } : { block: b, version: source.versions[b]!, data });
+      }
+    },
+    firstDifference: () => target.firstDifference(source),
+  };
+}

@@ -1,0 +1,93 @@
+import type { Simulation, Yieldable } from '../../sim/index.js';
+import type { CpuClaim, HostCpu } from '../../vm/index.js';
+
+/**
+ * The path the migration stream takes. Today a fixed-rate path (line rate × TCP goodput); once
+ * lib/net is wired in, a network flow on the shared NIC or the host-to-host link implements the
+ * same interface (its `send` then returns the flow's completion signal).
+ */
+export interface Channel {
+  /** Payload bytes per second this path carries for the migration alone. */
+  readonly goodputBytesPerS: number;
+  /** Send `bytes` at no more than `capBytesPerS`: a delay (ns) or a signal to wait for. */
+  send(bytes: number, capBytesPerS: number): Yieldable;
+}
+
+/**
+ * A path of fixed goodput (`bandwidthMbps` × `efficiency`, DESIGN §3.3). Timing is exact to the
+ * nanosecond over back-to-back sends at one rate: each send ends at round(start + bytes so far /
+ * rate), so cutting a transfer into batches never adds rounding error.
+ */
+export class FixedRateChannel implements Channel {
+  readonly goodputBytesPerS: number;
+  private streamStart = -1;
+  private streamEnd = -1;
+  private streamBytes = 0;
+  private streamRate = 0;
+
+  constructor(
+    private readonly sim: Simulation,
+    bandwidthMbps: number,
+    efficiency: number,
+  ) {
+    this.goodputBytesPerS = (bandwidthMbps * 1e6 * efficiency) / 8;
+  }
+
+  send(bytes: number, capBytesPerS: number): number {
+    const rate = Math.min(capBytesPerS, this.goodputBytesPerS);
+    if (!(rate > 0)) throw new Error(`migration stream rate must be positive (got ${rate})`);
+    const now = this.sim.now;
+    if (rate !== this.streamRate || now !== this.streamEnd) {
+      this.streamStart = now;
+      this.streamBytes = 0;
+      this.streamRate = rate;
+    }
+    this.streamBytes += bytes;
+    this.streamEnd = Math.round(this.streamStart + (this.streamBytes / rate) * 1e9);
+    return this.streamEnd - now;
+  }
+}
+
+/**
+ * Domain-0 CPU spent on the migration stream (mapping, copying, sending pages). While sending,
+ * it claims `rate × nsPerByte` of a core on the source's dom0 CPU — the guest's own core where
+ * `host.sharedCpu` — and the stream is limited to what the granted share can push.
+ */
+export class Dom0Work {
+  private claim: CpuClaim | null = null;
+  private _cpuNs = 0;
+
+  constructor(
+    private readonly cpu: HostCpu,
+    private readonly nsPerByte: number,
+  ) {}
+
+  /** Want to send at `bytesPerS`; returns the rate the granted CPU share allows. */
+  want(bytesPerS: number): number {
+    if (this.nsPerByte <= 0) return bytesPerS;
+    const demand = Math.min(1, (bytesPerS * this.nsPerByte) / 1e9);
+    if (this.claim === null) this.claim = this.cpu.claim('dom0-migration', demand);
+    else this.claim.setDemand(demand);
+    const share = this.claim.share;
+    return Math.min(bytesPerS, (share * 1e9) / this.nsPerByte);
+  }
+
+  /** Account the CPU time of sending `bytes`. */
+  spent(bytes: number): void {
+    this._cpuNs += bytes * this.nsPerByte;
+  }
+
+  /** Domain-0 CPU time spent so far, ns. */
+  get cpuNs(): number {
+    return this._cpuNs;
+  }
+
+  idle(): void {
+    this.claim?.setDemand(0);
+  }
+
+  release(): void {
+    this.claim?.release();
+    this.claim = null;
+  }
+}
