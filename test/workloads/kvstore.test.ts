@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { resolveRunParams, runScenario } from '../../lib/scenario/index.js';
+import { RandomStreams, Simulation, ms, s } from '../../lib/sim/index.js';
+import { Disk, Host, PageMemory, VM } from '../../lib/vm/index.js';
+import type { KvClients } from '../../workloads/kvstore/clients.js';
+import { KvTable, keyOf, kvGeometry, valueOf } from '../../workloads/kvstore/table.js';
+import { kvstore, type KvstoreInstance } from '../../workloads/presets/kvstore.js';
+
+const strip = (r: ReturnType<typeof runScenario>) => ({ ...r, metrics: { ...r.metrics, wallMs: 0 } });
+
+/** A kvstore guest on a VM, without an engine: tests drive pauses, switches and corruption by hand. */
+function harness(params: Record<string, number> = {}, seed = 1) {
+  const sim = new Simulation();
+  const streams = new RandomStreams(seed);
+  const p = resolveRunParams('unprotected', 'kvstore', params);
+  const inst = kvstore.create({ sim, params: p, rng: streams.stream('workload'), clientRng: streams.stream('clients'), network: null }) as KvstoreInstance;
+  const memory = new PageMemory({ pages: (p.num('vm.memoryMiB') * 1024) / 4, pageBytes: 4096, contentBacked: true });
+  const hosts = [new Host('A', { sharedCpu: true }), new Host('B', { sharedCpu: true })] as const;
+  const vm = new VM({ sim, host: hosts[0], memory, disk: new Disk(1024, { contentBacked: true }), program: inst, cpuBound: false });
+  inst.start(vm);
+  return { sim, inst, vm, hosts, clients: inst.clients as KvClients };
+}
+
+describe('kvstore table: state in the memory bytes', () => {
+  it('stores and reads back versions and values through readBytes/writeBytes only', () => {
+    const mem = new PageMemory({ pages: 256, pageBytes: 4096, contentBacked: true });
+    const t = new KvTable(kvGeometry(100, 24, 200, 4096));
+    t.format(mem);
+    for (let k = 0; k < 100; k++) t.put(mem, keyOf(k, 24), 0, valueOf(k, 0, 200));
+    expect(t.put(mem, keyOf(7, 24), 5, valueOf(7, 5, 200))).toBe(5);
+    const r = t.get(mem, keyOf(7, 24))!;
+    expect(r.version).toBe(5);
+    expect(Array.from(r.value)).toEqual(Array.from(valueOf(7, 5, 200)));
+    expect(t.get(mem, keyOf(100, 24))).toBeNull();
+    // A copy of the bytes alone answers the same.
+    const copy = mem.clone();
+    expect(t.get(copy, keyOf(7, 24))!.version).toBe(5);
+  });
+
+  it('keeps the newest version whatever order writes arrive in', () => {
+    const mem = new PageMemory({ pages: 64, pageBytes: 4096, contentBacked: true });
+    const t = new KvTable(kvGeometry(10, 24, 16, 4096));
+    t.format(mem);
+    t.put(mem, keyOf(1, 24), 9, valueOf(1, 9, 16));
+    expect(t.put(mem, keyOf(1, 24), 4, valueOf(1, 4, 16))).toBe(9);
+    expect(t.get(mem, keyOf(1, 24))!.version).toBe(9);
+  });
+
+  it('every put dirties the slot’s pages and the header page', () => {
+    const mem = new PageMemory({ pages: 64, pageBytes: 4096, contentBacked: true });
+    const t = new KvTable(kvGeometry(10, 24, 16, 4096));
+    t.format(mem);
+    mem.enableLogDirty();
+    t.put(mem, keyOf(3, 24), 1, valueOf(3, 1, 16));
+    const dirty = Array.from(mem.dirty.peek()).sort((a, b) => a - b);
+    expect(dirty[0]).toBe(0);
+    expect(dirty).toContain(Math.floor(t.slotOffset(mem, keyOf(3, 24)) / 4096));
+  });
+});
+
+describe('kvstore workload', () => {
+  it('serves the YCSB-like mix with every reply verified, deterministically', () => {
+    const req = { engine: 'unprotected', workload: 'kvstore', params: { 'run.durationS': 5 }, seed: 3 };
+    const a = runScenario(req);
+    expect(a.params['vm.memoryMiB']).toBe(64);
+    expect(a.metrics.opsCompleted as number).toBeGreaterThan(3000);
+    expect(a.metrics.reads as number).toBeGreaterThan(1000);
+    expect(a.metrics.updates as number).toBeGreaterThan(1000);
+    expect(a.metrics.wrongReplies).toBe(0);
+    expect(a.invariants).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
+    expect(a.metrics.latencyMsP50 as number).toBeGreaterThan(0);
+    expect(a.metrics.latencyMsP99 as number).toBeGreaterThanOrEqual(a.metrics.latencyMsP50 as number);
+    expect(JSON.stringify(strip(runScenario(req)))).toBe(JSON.stringify(strip(a)));
+    expect(runScenario({ ...req, seed: 4 }).metrics.opsCompleted).not.toBe(a.metrics.opsCompleted);
+  });
+
+  it('defaults to YCSB workload A: 50 % reads, Zipf 0.99, 1,000 records of 1,000 bytes; a 64 MiB VM for 30 s', () => {
+    const r = runScenario({ engine: 'unprotected', workload: 'kvstore', params: { 'run.durationS': 1 } });
+    expect(r.params).toMatchObject({ 'workload.readProportion': 0.5, 'workload.zipfS': 0.99, 'workload.records': 1000, 'workload.valueBytes': 1000, 'vm.memoryMiB': 64 });
+    expect(runScenario({ engine: 'unprotected', workload: 'kvstore', params: {} }).params['run.durationS']).toBe(30);
+  });
+
+  it('client latency adds to every reply (net.clientLatencyMs on the server’s outbound path)', () => {
+    const r = runScenario({ engine: 'unprotected', workload: 'kvstore', params: { 'run.durationS': 3, 'net.clientLatencyMs': 20 } });
+    expect(r.metrics.latencyMsP50 as number).toBeGreaterThan(20);
+    expect(r.metrics.latencyMsP50 as number).toBeLessThan(21);
+  });
+
+  it('rejects a store that does not fit the VM', () => {
+    expect(() => runScenario({ engine: 'unprotected', workload: 'kvstore', params: { 'workload.records': 100000, 'workload.valueBytes': 4000 } })).toThrow(/vm\.memoryMiB/);
+  });
+});
+
+describe('kvstore reply verification', () => {
+  it('judges reads: the latest acknowledged write or a newer issued one is right; older is stale; garbage is corrupt', () => {
+    const h = harness();
+    h.sim.run(s(2)); // some writes issued
+    const c = h.clients;
+    const k = 5;
+    const v0 = valueOf(k, 0, 1000);
+    expect(c.judgeRead(k, 0, { id: 0, found: true, version: 0, value: v0 })).toBe('ok');
+    // version 0 when a write with version 1 to key k was acknowledged: a lost acknowledged write
+    expect(c.judgeRead(k, 1, { id: 0, found: true, version: 0, value: v0 })).toBe('stale');
+    // bytes that are not the version's bytes
+    const bad = v0.slice();
+    bad[10] = bad[10]! ^ 1;
+    expect(c.judgeRead(k, 0, { id: 0, found: true, version: 0, value: bad })).toBe('corrupt');
+    // a version never issued, or issued for another key
+    expect(c.judgeRead(k, 0, { id: 0, found: true, version: 1e9, value: v0 })).toBe('corrupt');
+    expect(c.judgeRead(k, 0, { id: 0, found: false, version: -1 })).toBe('corrupt');
+  });
+
+  it('corrupting one page of the store’s memory produces detected wrong replies', () => {
+    const h = harness({ 'workload.readProportion': 1 });
+    h.sim.run(s(2));
+    expect(h.clients.corruptReplies).toBe(0);
+    // Flip bytes in the slot of the most popular keys' page: every record in that page goes wrong.
+    const mem = h.vm.memory;
+    let page = -1;
+    for (let k = 0; k < 1000 && page < 0; k++) {
+      const off = h.inst.table.slotOffset(mem, keyOf(k, 24));
+      page = Math.floor(off / 4096);
+    }
+    const view = mem.pageView(page);
+    for (let i = 0; i < view.length; i += 97) view[i] = view[i]! ^ 0x5a;
+    h.sim.run(s(30));
+    expect(h.clients.corruptReplies).toBeGreaterThan(0);
+    expect(h.inst.invariants().repliesConsistent).toBe(false);
+    expect(h.clients.firstWrongReply).toMatch(/read of key/);
+  });
+
+  it('keeps answering correctly after a migration to a faithful copy of its memory', () => {
+    const h = harness();
+    h.sim.run(s(3));
+    h.vm.pause();
+    const image = h.vm.memory.clone();
+    h.vm.moveTo(h.hosts[1], image, h.vm.disk);
+    h.sim.schedule(ms(50), () => h.vm.resume());
+    h.sim.run(s(8));
+    expect(h.vm.memory).toBe(image);
+    expect(h.inst.metrics(s(8)).wrongReplies).toBe(0);
+    expect(h.inst.invariants()).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
+    expect(h.clients.completed).toBeGreaterThan(3000);
+  });
+
+  it('a migration that misses one dirty page (a dirty-tracking bug) shows up as wrong replies', () => {
+    const h = harness({ 'workload.readProportion': 0.5 });
+    h.sim.run(s(1));
+    const early = h.vm.memory.clone(); // the target got every page at t = 1 s …
+    h.sim.run(s(3));
+    h.vm.pause();
+    const image = h.vm.memory.clone(); // … and the dirty ones at the switch, except one
+    // the slot page written most since t = 1 s: a hot record's page
+    let lost = 1;
+    for (let i = 1; i < image.pages; i++) if (image.versions[i]! - early.versions[i]! > image.versions[lost]! - early.versions[lost]!) lost = i;
+    expect(image.versions[lost]).toBeGreaterThan(early.versions[lost]!);
+    image.copyPageFrom(early, lost);
+    h.vm.moveTo(h.hosts[1], image, h.vm.disk);
+    h.vm.resume();
+    h.sim.run(s(20));
+    expect(h.inst.metrics(s(20)).wrongReplies as number).toBeGreaterThan(0);
+    // stale records, or torn ones where a slot straddles the lost page and a page that arrived
+    const inv = h.inst.invariants();
+    expect(inv.noLostAckedWrite && inv.repliesConsistent).toBe(false);
+  });
+
+  it('a failover to an older checkpoint without output commit loses acknowledged writes, and says so', () => {
+    const h = harness({ 'workload.readProportion': 0.5 });
+    h.sim.run(s(2));
+    const checkpoint = h.vm.memory.clone();
+    const cpu = h.vm.cpuState();
+    h.sim.run(s(4)); // writes acknowledged after the checkpoint (nothing buffered them)
+    h.vm.crash();
+    // detected and restored 0.5 s later: requests sent meanwhile are lost and resent
+    h.sim.schedule(ms(500), () => {
+      h.vm.restoreOn(h.hosts[1], checkpoint, h.vm.disk, cpu);
+      h.vm.resume();
+    });
+    h.sim.run(s(20));
+    expect(h.clients.staleReads).toBeGreaterThan(0);
+    expect(h.inst.invariants().noLostAckedWrite).toBe(false);
+    // … while every reply still carries a real version's bytes, and clients retransmitted across the gap
+    expect(h.inst.invariants().repliesConsistent).toBe(true);
+    expect(h.inst.rpc.retransmissions).toBeGreaterThan(0);
+  });
+});

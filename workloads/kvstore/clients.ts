@@ -1,0 +1,206 @@
+import { Recorder } from '../../lib/metrics/index.js';
+import type { RandomStream, Simulation } from '../../lib/sim/index.js';
+import type { Packet } from '../../lib/vm/index.js';
+import { zipfTable } from '../write-pattern.js';
+import type { DirectRpc } from './rpc.js';
+import { keyOf, valueOf } from './table.js';
+
+export interface KvRequest {
+  readonly id: number;
+  readonly op: 'read' | 'update';
+  readonly key: string;
+  /** update: the write's version (a global write timestamp) and its value bytes. */
+  readonly version?: number;
+  readonly value?: Uint8Array;
+}
+
+export interface KvReply {
+  readonly id: number;
+  readonly found: boolean;
+  readonly version: number;
+  readonly value?: Uint8Array;
+}
+
+export interface KvClientOptions {
+  readonly sim: Simulation;
+  readonly rng: RandomStream;
+  readonly rpc: DirectRpc;
+  readonly clients: number;
+  readonly records: number;
+  readonly keyBytes: number;
+  readonly valueBytes: number;
+  readonly readProportion: number;
+  readonly zipfS: number;
+  readonly thinkNs: number;
+}
+
+/** Verdict on one reply (see KvClients). */
+export type Verdict = 'ok' | 'corrupt' | 'stale';
+
+/**
+ * A YCSB-like closed-loop client population that verifies every reply.
+ *
+ * Each of `clients` sessions repeatedly thinks (exponential, mean `thinkNs`), then reads or updates
+ * one record (read with probability `readProportion`), chosen by Zipf(s) popularity over
+ * `records` keys — scrambled, as YCSB's "scrambled zipfian", so hot keys are spread over the table.
+ * Every update carries a fresh version v (a global counter: write timestamps in issue order) and
+ * the value bytes valueOf(key, v); record k starts at version 0 with valueOf(k, 0).
+ *
+ * Verification. Let acked(k, t) be the largest version of a write to k whose acknowledgement a
+ * client had received by time t (0 when none). A read of k sent at t_s and answered at t_r is
+ * correct iff it returns a version v with
+ *   (1) v = 0, or v is the version of a write to k issued before t_r   — nothing invented, and
+ *       the value bytes are exactly valueOf(k, v)                       — nothing corrupted;
+ *   (2) v ≥ acked(k, t_s)                                               — no acknowledged write lost.
+ * So a read may return the latest acknowledged write, or any write issued after it (acknowledged or
+ * not yet: it may already be applied), but never an older one. An update's acknowledgement must
+ * carry a version ≥ its own (the store keeps the newest). (1) fails as `corrupt`, (2) as `stale`.
+ */
+export class KvClients {
+  private readonly o: KvClientOptions;
+  private readonly cdf: Float64Array;
+  private readonly scrambleA: number;
+  private readonly scrambleB: number;
+  private nextVersion = 1;
+  /** issuedKey[v] = record written by version v (−1: none). Grows. */
+  private issuedKey = new Int32Array(1024).fill(-1);
+  private readonly acked: Float64Array;
+  private readonly nextId: Int32Array;
+  readonly latencyMs = new Recorder();
+  private _reads = 0;
+  private _updates = 0;
+  private _corrupt = 0;
+  private _stale = 0;
+  private _completed = 0;
+  private firstWrong: string | null = null;
+  private stopped = false;
+
+  constructor(o: KvClientOptions) {
+    this.o = o;
+    this.cdf = zipfTable(o.records, o.zipfS);
+    this.acked = new Float64Array(o.records);
+    this.nextId = new Int32Array(o.clients);
+    // Scramble ranks over keys with an affine map coprime to the record count (fixed per run).
+    let a = 1 + o.rng.int(Math.max(1, o.records - 1));
+    while (gcd(a, o.records) !== 1) a = (a % o.records) + 1;
+    this.scrambleA = a;
+    this.scrambleB = o.rng.int(o.records);
+  }
+
+  start(): void {
+    for (let c = 0; c < this.o.clients; c++) {
+      // Staggered starts: no lock-step sessions.
+      const offset = this.o.thinkNs > 0 ? this.o.rng.next() * this.o.thinkNs : c * 1000;
+      this.o.sim.schedule(offset, () => this.issue(c));
+    }
+  }
+
+  /** Stop issuing new requests (outstanding ones still complete and are verified). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  private pickKey(): number {
+    const u = this.o.rng.next();
+    let lo = 0;
+    let hi = this.cdf.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.cdf[mid]! > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return (lo * this.scrambleA + this.scrambleB) % this.o.records;
+  }
+
+  private issue(client: number): void {
+    if (this.stopped) return;
+    const k = this.pickKey();
+    const key = keyOf(k, this.o.keyBytes);
+    const id = this.nextId[client]!++;
+    const sentAt = this.o.sim.now;
+    if (this.o.rng.next() < this.o.readProportion) {
+      const floor = this.acked[k]!;
+      const req: KvRequest = { id, op: 'read', key };
+      this.o.rpc.call(client, id, key.length, req, (p) => this.onRead(client, k, floor, sentAt, p));
+    } else {
+      const v = this.nextVersion++;
+      if (v >= this.issuedKey.length) {
+        const g = new Int32Array(this.issuedKey.length * 2).fill(-1);
+        g.set(this.issuedKey);
+        this.issuedKey = g;
+      }
+      this.issuedKey[v] = k;
+      const value = valueOf(k, v, this.o.valueBytes);
+      const req: KvRequest = { id, op: 'update', key, version: v, value };
+      this.o.rpc.call(client, id, key.length + value.length, req, (p) => this.onUpdate(client, k, v, sentAt, p));
+    }
+  }
+
+  private next(client: number, sentAt: number): void {
+    this._completed++;
+    this.latencyMs.push((this.o.sim.now - sentAt) / 1e6);
+    const think = this.o.thinkNs > 0 ? this.o.rng.exponential(this.o.thinkNs) : 0;
+    this.o.sim.schedule(think, () => this.issue(client));
+  }
+
+  private onRead(client: number, k: number, floor: number, sentAt: number, p: Packet): void {
+    this._reads++;
+    const r = p.payload as KvReply;
+    const verdict = this.judgeRead(k, floor, r);
+    this.count(verdict, `read of key ${k}: ${verdict} (version ${r.version}, acknowledged ${floor})`);
+    this.next(client, sentAt);
+  }
+
+  private onUpdate(client: number, k: number, v: number, sentAt: number, p: Packet): void {
+    this._updates++;
+    const r = p.payload as KvReply;
+    const ok = r.found && r.version >= v && (r.version === v || this.issuedKey[r.version] === k);
+    this.count(ok ? 'ok' : 'corrupt', `update of key ${k} to version ${v}: acknowledged as ${r.version}`);
+    if (this.acked[k]! < v) this.acked[k] = v;
+    this.next(client, sentAt);
+  }
+
+  /** Rules (1) and (2) above. */
+  judgeRead(k: number, floor: number, r: KvReply): Verdict {
+    if (!r.found || r.value === undefined) return 'corrupt';
+    const v = r.version;
+    if (!Number.isInteger(v) || v < 0 || v >= this.nextVersion) return 'corrupt';
+    if (v > 0 && this.issuedKey[v] !== k) return 'corrupt';
+    const expect = valueOf(k, v, this.o.valueBytes);
+    if (r.value.length !== expect.length) return 'corrupt';
+    for (let i = 0; i < expect.length; i++) if (r.value[i] !== expect[i]) return 'corrupt';
+    return v >= floor ? 'ok' : 'stale';
+  }
+
+  private count(v: Verdict, what: string): void {
+    if (v === 'ok') return;
+    if (v === 'corrupt') this._corrupt++;
+    else this._stale++;
+    if (this.firstWrong === null) this.firstWrong = `t=${(this.o.sim.now / 1e9).toFixed(6)} s: ${what}`;
+  }
+
+  get completed(): number {
+    return this._completed;
+  }
+  get reads(): number {
+    return this._reads;
+  }
+  get updates(): number {
+    return this._updates;
+  }
+  get corruptReplies(): number {
+    return this._corrupt;
+  }
+  get staleReads(): number {
+    return this._stale;
+  }
+  /** The first wrong reply, described (null when all were right). */
+  get firstWrongReply(): string | null {
+    return this.firstWrong;
+  }
+}
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
