@@ -129,6 +129,7 @@ export class Migration {
     this.record(memory, this.memoryRounds, true, { sent: r.sent, skipped: 0, bytes: r.bytes, durationNs: sim.now - t0, pending: 0 }, {
       rateLimitMbps: hasAdaptiveRate(policy) ? this.rateMbps : null,
       diskBlocks: diskFinal,
+      stopReason: this.stopReason,
     });
 
     // The switch: the target must hold exactly what the source holds.
