@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isInputError } from '../params/index.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { registerListCommand } from './commands/list.js';
+import { registerReproduceCommand } from './commands/reproduce.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerSweepCommands } from './commands/sweep.js';
 
@@ -19,6 +20,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   registerRunCommand(program, out);
   registerListCommand(program, out);
   registerSweepCommands(program);
+  registerReproduceCommand(program);
   return program;
 }
 

@@ -1,0 +1,36 @@
+import { InputError } from '../../params/index.js';
+import type { Experiment } from '../types.js';
+import { clarkApache, clarkMmuncher, clarkQuake3, clarkSpecCint, wwsSynthetic } from './clark.js';
+import { remusCheckpointCost, remusCompression, remusFailover, remusKernelCompile, remusPostmark, remusSuspend } from './remus.js';
+import { remusSpecweb, specwebLatency } from './specweb.js';
+import { testbed } from './testbed.js';
+
+export { clarkApache, clarkMmuncher, clarkQuake3, clarkSpecCint, wwsSynthetic } from './clark.js';
+export { remusCheckpointCost, remusCompression, remusFailover, remusKernelCompile, remusPostmark, remusSuspend } from './remus.js';
+export { remusSpecweb, specwebLatency } from './specweb.js';
+export { testbed } from './testbed.js';
+
+/** Every experiment of the reproduction, in report order: calibration rows C1–C9, then the rest. */
+export const EXPERIMENTS: readonly Experiment[] = [
+  clarkQuake3, // C1
+  clarkMmuncher, // C2
+  remusCheckpointCost, // C3
+  remusKernelCompile, // C4
+  specwebLatency, // C5
+  remusCompression, // C6
+  remusSuspend, // C7
+  clarkSpecCint, // C8
+  testbed, // C9
+  clarkApache,
+  remusSpecweb,
+  remusPostmark,
+  remusFailover,
+  wwsSynthetic,
+];
+
+/** Pick experiments by id (`--only`); an unknown id is bad input naming the allowed ones. */
+export function selectExperiments(ids: readonly string[], from: readonly Experiment[] = EXPERIMENTS): Experiment[] {
+  for (const id of ids)
+    if (!from.some((e) => e.id === id)) throw new InputError('--only', `unknown experiment ${JSON.stringify(id)}`, from.map((e) => e.id).join(' | '));
+  return from.filter((e) => ids.includes(e.id));
+}

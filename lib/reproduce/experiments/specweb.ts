@@ -1,0 +1,79 @@
+/**
+ * SPECweb2005 experiments (Remus fig. 7–8). Published numbers: DESIGN §5 row C5 only
+ * (tolerance ±10 % or 5 % of the ≈350 scale).
+ */
+import { ciAgainst, meanBars } from '../figures.js';
+import type { MeasuredExperiment } from '../types.js';
+
+const C5_DELAY_MS = [0, 60, 70, 80, 90, 100] as const;
+const C5_SCORE = [305, 175, 140, 120, 100, 70] as const;
+
+export const specwebLatency: MeasuredExperiment = {
+  kind: 'measured',
+  id: 'specweb-latency',
+  title: 'SPECweb2005 score against extra network delay (no Remus)',
+  paperFigure: 'Remus fig. 8',
+  calibration: 'C5',
+  setup: 'SPECweb2005 e-commerce, unprotected, extra one-way delay on the server’s outbound link (netem)',
+  sweep: {
+    engine: 'unprotected',
+    workload: 'specweb2005',
+    grid: { 'net.clientLatencyMs': [...C5_DELAY_MS] },
+    replicates: 3,
+    timeLimitS: 300,
+  },
+  quick: { grid: { 'net.clientLatencyMs': [0, 60, 100] }, params: { 'run.durationS': 30 }, replicates: 2, timeLimitS: 60 },
+  show: [
+    { metric: 'score', label: 'score', unit: 'sessions' },
+    { metric: 'latencyMsP99', label: 'latency p99', unit: 'ms' },
+  ],
+  checks: C5_DELAY_MS.map((delay, i) => ({
+    label: `score @${delay} ms`,
+    metric: 'score',
+    unit: '',
+    where: { 'net.clientLatencyMs': delay },
+    published: C5_SCORE[i]!,
+    tolerance: { pct: 10, fullScale: 350, why: 'issue 6: 10 % or 5 % of the ≈350 scale' },
+  })),
+  figure: (ctx) =>
+    ciAgainst(ctx.rows, {
+      x: 'net.clientLatencyMs',
+      series: [{ metric: 'score', label: 'simulated' }],
+      published: [{ label: 'published', points: C5_DELAY_MS.map((d, i) => [d, C5_SCORE[i]!] as const) }],
+      title: 'SPECweb2005 score against added one-way delay (Remus fig. 8 / C5)',
+      xTitle: 'added one-way delay (ms)',
+      yTitle: 'score (concurrent sessions)',
+    }),
+};
+
+export const remusSpecweb: MeasuredExperiment = {
+  kind: 'measured',
+  id: 'remus-specweb',
+  title: 'SPECweb2005 under Remus, with and without output buffering',
+  paperFigure: 'Remus fig. 7',
+  setup: 'Remus, SPECweb2005 e-commerce, 25 ms epochs; network output buffering on and off',
+  sweep: {
+    engine: 'remus',
+    workload: 'specweb2005',
+    grid: { 'remus.netBuffering': [true, false] },
+    replicates: 3,
+    timeLimitS: 300,
+  },
+  quick: { params: { 'run.durationS': 30 }, replicates: 2, timeLimitS: 60 },
+  show: [
+    { metric: 'score', label: 'score', unit: 'sessions' },
+    { metric: 'overheadPct', label: 'overhead', unit: '%' },
+    { metric: 'achievedCheckpointsPerS', label: 'checkpoints achieved', unit: '/s' },
+    { metric: 'latencyMsP99', label: 'latency p99', unit: 'ms' },
+  ],
+  figure: (ctx) =>
+    meanBars(
+      ctx.rows,
+      [
+        { label: 'output buffered', metric: 'score', where: { 'remus.netBuffering': true } },
+        { label: 'not buffered', metric: 'score', where: { 'remus.netBuffering': false } },
+      ],
+      'SPECweb2005 score under Remus (Remus fig. 7)',
+      'score (concurrent sessions)',
+    ),
+};

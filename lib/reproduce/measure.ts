@@ -1,0 +1,117 @@
+import { existsSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { saveFigure } from '../analysis/index.js';
+import { runScenario } from '../scenario/index.js';
+import type { RunResult } from '../scenario/result.js';
+import {
+  expandSpec,
+  pointRequest,
+  readManifest,
+  specHash,
+  sweep,
+  SweepAbortedError,
+  validateSpec,
+  type SweepProgress,
+  type SweepRow,
+  type SweepSpec,
+} from '../sweep/index.js';
+import { MODEL_VERSION } from '../version.js';
+import { unavailableReason } from './availability.js';
+import { evaluateCheck, failedPoints, metricGroups, okRows } from './evaluate.js';
+import { effectivePlan, figurePath, storePath, sweepSpecFor } from './plan.js';
+import { runnerFor } from './runners.js';
+import type { ExperimentOutcome, MeasuredExperiment } from './types.js';
+
+export interface MeasureOptions {
+  /** The output folder; the store and the figure go below it. */
+  readonly out: string;
+  readonly quick: boolean;
+  readonly workers?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: SweepProgress) => void;
+  /** Render figures (default true). */
+  readonly figures?: boolean;
+}
+
+/**
+ * A store left by another spec or model version cannot be resumed (its point ids differ): it is
+ * derived data, so it is replaced — and the report says so.
+ */
+function clearStaleStore(dir: string, spec: SweepSpec): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  let why: string | undefined;
+  try {
+    const m = readManifest(dir);
+    if (m === undefined) return undefined;
+    if (m.modelVersion !== MODEL_VERSION) why = `written by model version ${m.modelVersion}`;
+    else if (m.specHash !== specHash(spec)) why = 'written for a different definition of this experiment';
+  } catch {
+    why = 'its manifest was unreadable';
+  }
+  if (why === undefined) return undefined;
+  rmSync(dir, { recursive: true, force: true });
+  return `the earlier store was replaced (${why})`;
+}
+
+/** One in-process run of the detail point (replicate 0), for the series a figure needs. */
+function detailRun(exp: MeasuredExperiment, spec: SweepSpec, rows: readonly SweepRow[]): { run?: RunResult; note?: string } {
+  if (exp.detail === undefined) return {};
+  const where = exp.detail.where ?? {};
+  const point = expandSpec(spec).find((p) => p.replicate === 0 && Object.entries(where).every(([k, v]) => p.params[k] === v));
+  if (point === undefined) return { note: 'the figure’s detail point is not part of this run' };
+  if (rows.find((r) => r.id === point.id)?.status !== 'ok') return { note: 'the figure’s detail point did not finish' };
+  try {
+    return { run: runScenario(pointRequest(spec, point)) };
+  } catch (e) {
+    return { note: `the figure’s detail run failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
+
+/** Run one experiment's sweep (resuming its store), then summarize, judge and draw it. */
+export async function measure(exp: MeasuredExperiment, opts: MeasureOptions): Promise<ExperimentOutcome> {
+  const spec = validateSpec(sweepSpecFor(exp, opts.quick));
+  const reason = unavailableReason(spec);
+  if (reason !== undefined) return { kind: 'not-run', reason };
+  const store = storePath(exp.id, opts.quick);
+  const dir = join(opts.out, store);
+  const notes: string[] = [];
+  const stale = clearStaleStore(dir, spec);
+  if (stale !== undefined) notes.push(stale);
+  let rows: SweepRow[];
+  try {
+    rows = await sweep(spec, {
+      out: dir,
+      runner: runnerFor(exp.runner),
+      ...(opts.workers === undefined ? {} : { workers: opts.workers }),
+      ...(opts.signal === undefined ? {} : { signal: opts.signal }),
+      ...(opts.onProgress === undefined ? {} : { onProgress: opts.onProgress }),
+    });
+  } catch (e) {
+    if (e instanceof SweepAbortedError) throw e;
+    return { kind: 'not-run', reason: `the sweep failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  const plan = effectivePlan(exp, opts.quick);
+  const ok = okRows(exp, rows);
+  const checks = (exp.checks ?? []).map((c) => evaluateCheck(c, ok, plan));
+  const base = {
+    kind: 'ran' as const,
+    points: rows.length,
+    ok: ok.length,
+    failed: failedPoints(exp, rows),
+    gridKeys: Object.keys(plan.grid).sort(),
+    groups: metricGroups(exp, ok, plan.grid),
+    checks,
+    store,
+  };
+  if (exp.figure === undefined || opts.figures === false) return { ...base, notes };
+  if (ok.length === 0) return { ...base, notes, figureError: 'no run finished, so there is nothing to plot' };
+  const detail = detailRun(exp, spec, rows);
+  if (detail.note !== undefined) return { ...base, notes, figureError: detail.note };
+  try {
+    const figSpec = exp.figure({ rows: ok, quick: opts.quick, ...(detail.run === undefined ? {} : { detail: detail.run }) });
+    await saveFigure(figSpec, join(opts.out, figurePath(exp.id)));
+    return { ...base, notes, figure: figurePath(exp.id) };
+  } catch (e) {
+    return { ...base, notes, figureError: `rendering failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+}
