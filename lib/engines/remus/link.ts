@@ -205,7 +205,13 @@ export class FluidLink implements ReplicationTransport {
           ch.recvClaim?.setDemand(0);
         }
       }
-      if (active.length > 0) {
+      if (active.length === 1) {
+        // One stream (the common case): the whole goodput, capped by the CPU its ends get.
+        const ch = active[0]!;
+        ch.sendClaim?.setDemand(Math.min(1, this.goodput * ch.sendNsPerByte));
+        ch.recvClaim?.setDemand(Math.min(1, this.goodput * ch.recvNsPerByte));
+        ch.rate = Math.min(this.goodput, this.cpuCap(ch));
+      } else if (active.length > 1) {
         const caps = new Array<number>(active.length);
         const rates = new Array<number>(active.length);
         // Pass 1: what the link alone would give; claim the CPU that rate needs.
@@ -217,10 +223,7 @@ export class FluidLink implements ReplicationTransport {
         });
         // Pass 2: the CPU granted caps each stream; share the link among the capped streams.
         active.forEach((ch, i) => {
-          let cap = Number.POSITIVE_INFINITY;
-          if (ch.sendClaim !== null) cap = Math.min(cap, ch.sendClaim.share / ch.sendNsPerByte);
-          if (ch.recvClaim !== null) cap = Math.min(cap, ch.recvClaim.share / ch.recvNsPerByte);
-          caps[i] = cap;
+          caps[i] = this.cpuCap(ch);
         });
         maxMinShare(this.goodput, caps, rates);
         // Keep only the CPU actually used, so a link-bound stream leaves the rest to the guest.
@@ -234,6 +237,14 @@ export class FluidLink implements ReplicationTransport {
     } finally {
       this.inRecompute = false;
     }
+  }
+
+  /** The rate the CPU granted to a stream's two ends allows (bytes/ns). */
+  private cpuCap(ch: FluidChannel): number {
+    let cap = Number.POSITIVE_INFINITY;
+    if (ch.sendClaim !== null) cap = Math.min(cap, ch.sendClaim.share / ch.sendNsPerByte);
+    if (ch.recvClaim !== null) cap = Math.min(cap, ch.recvClaim.share / ch.recvNsPerByte);
+    return cap;
   }
 
   private cpuChanged(): void {
