@@ -5,6 +5,8 @@ import { specCint } from './presets/spec-cint.js';
 import { quake3 } from './presets/quake3.js';
 import { mmuncher } from './presets/mmuncher.js';
 import { trace } from './presets/trace.js';
+import { kernelCompile } from './presets/kernel-compile.js';
+import { postmark } from './presets/postmark.js';
 import { kvstore } from './presets/kvstore.js';
 import type { WorkloadPreset } from './workload.js';
 
@@ -14,7 +16,7 @@ export { idle } from './presets/idle.js';
 export { synthetic, SYNTHETIC_DEFAULT_EPOCH_MS } from './presets/synthetic.js';
 
 /** Every named preset, in the order of DESIGN §3.4. */
-export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic, quake3, mmuncher, specCint, kvstore, trace];
+export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic, kernelCompile, quake3, mmuncher, specCint, postmark, kvstore, trace];
 
 export function workloadNames(): string[] {
   return WORKLOADS.map((w) => w.name);
