@@ -178,7 +178,8 @@ export class Migration {
       if (hasAdaptiveRate(policy)) this.rateMbps = nextRateMbps(policy, this.rateMbps, dirtyRate);
       if (policy.autoConverge && r.pending * memory.unitBytes > AUTO_CONVERGE_TRIGGER * r.bytes) {
         const t = vm.vcpu.throttleFraction;
-        vm.vcpu.setThrottle(t === 0 ? AUTO_CONVERGE_INITIAL : Math.min(AUTO_CONVERGE_MAX, t + AUTO_CONVERGE_INCREMENT));
+        const next = t === 0 ? AUTO_CONVERGE_INITIAL : Math.min(AUTO_CONVERGE_MAX, t + AUTO_CONVERGE_INCREMENT);
+        vm.vcpu.setThrottle(Math.round(next * 100) / 100); // whole percents, as QEMU's cpu-throttle-percentage
       }
       prevSent = r.sent;
       if (reason !== null) {

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import { ARP_REDIRECT_NS, CPU_STATE_BYTES, SOURCE_SUSPEND_NS, TARGET_STARTUP_NS, migrationEngine } from '../../../lib/engines/migration/index.js';
+import { InputError, numberParam, resolveParams } from '../../../lib/params/index.js';
+import { COMMON_PARAMS, runScenario, simulate } from '../../../lib/scenario/index.js';
+import type { WorkloadPreset } from '../../../workloads/index.js';
+import { WritePattern } from '../../../workloads/index.js';
+
+const goodputBytesPerS = (mbps: number, eff = 0.94): number => (mbps * 1e6 * eff) / 8;
+const FIXED_NS = SOURCE_SUSPEND_NS + TARGET_STARTUP_NS + ARP_REDIRECT_NS;
+
+describe('stop-and-copy', () => {
+  it('an idle VM: memory ÷ bandwidth plus the fixed costs, to the nanosecond', () => {
+    for (const [memoryMiB, mbps] of [
+      [64, 1000],
+      [256, 100],
+      [100, 333],
+    ] as const) {
+      const r = runScenario({
+        engine: 'migration',
+        workload: 'synthetic',
+        params: { 'migration.policy': 'stop-and-copy', 'workload.dirtyPagesPerS': 0, 'vm.memoryMiB': memoryMiB, 'net.clientBandwidthMbps': mbps, 'run.durationS': 60, 'workload.workingSetMiB': 1 },
+      });
+      const copyNs = Math.round(((memoryMiB * 1048576 + CPU_STATE_BYTES) / goodputBytesPerS(mbps)) * 1e9);
+      expect(r.metrics.downtimeMs).toBe((FIXED_NS + copyNs) / 1e6);
+      expect(r.metrics.totalTimeS).toBe((SOURCE_SUSPEND_NS + copyNs + TARGET_STARTUP_NS) / 1e9);
+      expect(r.metrics.rounds).toBe(1);
+      expect(r.metrics.sentFactor).toBe(1);
+      expect(r.invariants.memoryConsistent).toBe(true);
+    }
+  });
+
+  it('uses the host-to-host link when migration.sharedNic=false', () => {
+    const r = runScenario({
+      engine: 'migration',
+      workload: 'synthetic',
+      params: { 'migration.policy': 'stop-and-copy', 'workload.dirtyPagesPerS': 0, 'vm.memoryMiB': 64, 'migration.sharedNic': false, 'link.bandwidthMbps': 200, 'run.durationS': 30 },
+    });
+    const copyNs = Math.round(((64 * 1048576 + CPU_STATE_BYTES) / goodputBytesPerS(200)) * 1e9);
+    expect(r.metrics.downtimeMs).toBe((FIXED_NS + copyNs) / 1e6);
+  });
+});
+
+describe('textbook policy', () => {
+  it('stops on a stable dirty count: a small set rewritten faster than a round', () => {
+    const r = runScenario({
+      engine: 'migration',
+      workload: 'synthetic',
+      params: { 'migration.policy': 'textbook', 'vm.memoryMiB': 64, 'workload.workingSetMiB': 4, 'workload.dirtyPagesPerS': 200_000, 'workload.locality': 'sequential', 'run.durationS': 20 },
+    });
+    const rounds = r.series.rounds!;
+    const final = rounds.at(-1)!;
+    expect(final.stopReason).toBe('stable');
+    // The last three live rounds each left the whole 4 MiB set (1024 pages) dirty.
+    const live = rounds.filter((x) => !x.final);
+    expect(live.slice(-3).map((x) => x.dirtyPages)).toEqual([1024, 1024, 1024]);
+    expect(r.metrics.rounds).toBe(live.length + 1);
+    expect(r.invariants.memoryConsistent).toBe(true);
+  });
+
+  it('stops at migration.maxRounds when the count never settles', () => {
+    const r = runScenario({
+      engine: 'migration',
+      workload: 'synthetic',
+      params: { 'migration.policy': 'textbook', 'migration.maxRounds': 4, 'migration.stableRounds': 10, 'vm.memoryMiB': 64, 'workload.workingSetMiB': 4, 'workload.dirtyPagesPerS': 200_000, 'workload.locality': 'sequential', 'run.durationS': 20 },
+    });
+    expect(r.metrics.rounds).toBe(4);
+    expect(r.series.rounds!.at(-1)!.stopReason).toBe('maxRounds');
+  });
+});
+
+describe('qemu auto-converge', () => {
+  const params = {
+    'migration.policy': 'qemu',
+    'vm.memoryMiB': 64,
+    'workload.workingSetMiB': 48,
+    'workload.dirtyPagesPerS': 6000, // 23 MiB/s of distinct pages against an 11 MiB/s link
+    'workload.cpuBound': true,
+    'host.sharedCpu': false,
+    'net.clientBandwidthMbps': 100,
+    'run.durationS': 120,
+  };
+  it('without it a guest dirtying faster than the link never converges', () => {
+    const r = runScenario({ engine: 'migration', workload: 'synthetic', params });
+    expect(r.metrics.migrationCompleted).toBe(false);
+    expect(r.series.rounds!.every((x) => x.throttlePct === 0)).toBe(true);
+  });
+  it('with it the vCPU is throttled 20 %, 30 %, … until the migration converges', () => {
+    const r = runScenario({ engine: 'migration', workload: 'synthetic', params: { ...params, 'migration.autoConverge': true } });
+    expect(r.metrics.migrationCompleted).toBe(true);
+    expect(r.invariants.memoryConsistent).toBe(true);
+    // Each record shows the throttle its round ran under: none in round 1, 20 % after it, then +10 %.
+    const throttles = r.series.rounds!.filter((x) => !x.final).map((x) => Math.round(x.throttlePct as number));
+    expect(throttles[0]).toBe(0);
+    expect(throttles[1]).toBe(20);
+    for (let i = 2; i < throttles.length; i++) expect([0, 10]).toContain(throttles[i]! - throttles[i - 1]!);
+    expect(Math.max(...throttles)).toBeGreaterThan(20);
+    // The last live round ran throttled (the throttle is lifted when the VM resumes on the target).
+    expect(r.series.rounds!.at(-1)!.throttlePct).toBeGreaterThan(0);
+    expect(r.series.rounds!.at(-1)!.stopReason).toBe('downtimeLimit');
+  });
+});
+
+/** A guest writing memory and local-disk blocks at fixed rates (for the disk pre-copy). */
+const diskWriter: WorkloadPreset = {
+  name: 'disk-writer',
+  from: '—',
+  description: 'test: writes memory pages and disk blocks',
+  params: [numberParam('workload.blocksPerS', 2000, 'disk block writes per second', { min: 0 })],
+  defaults: { 'vm.memoryMiB': 32, 'vm.diskMiB': 64, 'run.durationS': 40 },
+  fixedWork: false,
+  usesNetwork: false,
+  create(env) {
+    const perNs = env.params.num('workload.blocksPerS') / 1e9;
+    let carry = 0;
+    let vm: import('../../../lib/vm/index.js').VM | null = null;
+    const pages = new WritePattern({ base: 0, pages: 1024, locality: 'uniform' }, env.rng);
+    const blocks = new WritePattern({ base: 0, pages: 4096, locality: 'hotcold' }, env.rng);
+    const buf = new Int32Array(1);
+    return {
+      cpuBound: false,
+      contentBacked: false,
+      done: null,
+      start(v) {
+        vm = v;
+      },
+      advance(from, to) {
+        if (vm === null) return;
+        const x = carry + perNs * (to - from);
+        const n = Math.floor(x);
+        carry = x - n;
+        for (let k = 0; k < n; k++) {
+          blocks.fill(buf, 1);
+          vm.disk.write(buf[0]!);
+        }
+        pages.write(vm.memory, Math.floor(n / 4));
+      },
+      snapshot: () => null,
+      restore: () => {},
+      metrics: () => ({}),
+      series: () => ({}),
+      invariants: () => ({}),
+    };
+  },
+};
+
+function runPreset(preset: WorkloadPreset, input: Record<string, number | string | boolean>, seed = 1) {
+  const params = resolveParams([...COMMON_PARAMS, ...preset.params, ...migrationEngine.params], input, preset.defaults);
+  return simulate(migrationEngine, preset, params, seed, []);
+}
+
+describe('disk pre-copy (migration.disk=true)', () => {
+  it('moves a local disk that is being written, consistently, in rounds before memory', () => {
+    const r = runPreset(diskWriter, { 'migration.disk': true, 'migration.startAtS': 2 });
+    expect(r.invariants.diskConsistent).toBe(true);
+    expect(r.invariants.memoryConsistent).toBe(true);
+    const disk = r.series.rounds!.filter((x) => x.resource === 'disk');
+    expect(disk.length).toBeGreaterThan(1);
+    expect(disk[0]!.pages).toBe(64 * 256); // round 1: every block
+    expect(disk[1]!.pages).toBeGreaterThan(0); // blocks written meanwhile are sent again
+    expect(r.metrics.sentMiB as number).toBeGreaterThan(64 + 32);
+    // Some dirty blocks were left for the stop phase.
+    expect(r.series.rounds!.at(-1)!.final).toBe(true);
+  });
+
+  it('leaves the disk on shared storage by default', () => {
+    const r = runPreset(diskWriter, { 'migration.startAtS': 2 });
+    expect(r.invariants.diskConsistent).toBeUndefined();
+    expect(r.series.rounds!.every((x) => x.resource === 'memory')).toBe(true);
+    expect(r.metrics.sentMiB as number).toBeLessThan(64);
+  });
+});
+
+describe('bad input exits 2 (InputError) naming the allowed values', () => {
+  it('rejects an unknown policy with the list of policies', () => {
+    expect(() => runScenario({ engine: 'migration', workload: 'idle', params: { 'migration.policy': 'nope' } })).toThrow(InputError);
+    expect(() => runScenario({ engine: 'migration', workload: 'idle', params: { 'migration.policy': 'nope' } })).toThrow(
+      /xen-classic \| xen-modern \| qemu \| simgrid \| textbook \| stop-and-copy/,
+    );
+  });
+  it('rejects bad values and a start after the end of the run', () => {
+    expect(() => runScenario({ engine: 'migration', workload: 'idle', params: { 'migration.maxRounds': 0 } })).toThrow(InputError);
+    expect(() => runScenario({ engine: 'migration', workload: 'idle', params: { 'migration.maxRateMbps': -5 } })).toThrow(InputError);
+    expect(() => runScenario({ engine: 'migration', workload: 'idle', params: { 'migration.autoConverge': 'maybe' } })).toThrow(InputError);
+    expect(() => runScenario({ engine: 'migration', workload: 'idle', params: { 'migration.startAtS': 60 } })).toThrow(/migration\.startAtS/);
+    expect(() => runScenario({ engine: 'migration', workload: 'idle', params: { 'migration.minRateMbps': 600, 'migration.maxRateMbps': 500 } })).toThrow(InputError);
+  });
+});
+
+describe('determinism', () => {
+  it('same configuration and seed give the same result', () => {
+    const req = { engine: 'migration', workload: 'quake3', seed: 4, params: { 'run.durationS': 20 } };
+    const a = runScenario(req);
+    const b = runScenario(req);
+    expect(JSON.stringify({ ...a, metrics: { ...a.metrics, wallMs: 0 } })).toBe(JSON.stringify({ ...b, metrics: { ...b.metrics, wallMs: 0 } }));
+  });
+});
