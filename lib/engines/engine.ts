@@ -1,4 +1,5 @@
 import type { ScheduledFault } from '../faults/index.js';
+import type { Network } from '../net/index.js';
 import type { ParamSpec, Params } from '../params/index.js';
 import type { SeriesRecord } from '../scenario/result.js';
 import type { RandomStream, Simulation } from '../sim/index.js';
@@ -11,8 +12,8 @@ export interface EngineContext {
   readonly vm: VM;
   /** hosts[0] runs the VM at the start; hosts[1] is the other host (migration target, Remus backup). */
   readonly hosts: readonly [Host, Host];
-  /** The network (lib/net `Network`). */
-  readonly network: unknown;
+  /** The run's network: client NICs, the host-to-host link, routing to the VM. */
+  readonly network: Network;
   /** The run's fault schedule; the engine injects and handles the faults it knows. */
   readonly faults: readonly ScheduledFault[];
   /** The engine's own random stream. */

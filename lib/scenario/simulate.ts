@@ -2,6 +2,7 @@ import type { EngineDef } from '../engines/engine.js';
 import type { ScheduledFault } from '../faults/index.js';
 import type { Params } from '../params/index.js';
 import { RandomStreams, Simulation, ms, s } from '../sim/index.js';
+import { Network } from '../net/index.js';
 import { Disk, Host, PageMemory, VM } from '../vm/index.js';
 import type { WorkloadPreset } from '../../workloads/index.js';
 import { DirtySampler } from './dirty-sampler.js';
@@ -26,7 +27,8 @@ export function simulate(engine: EngineDef, preset: WorkloadPreset, params: Para
   const durationNs = s(params.num('run.durationS'));
   const sharedCpu = params.bool('host.sharedCpu');
   const hosts: [Host, Host] = [new Host('A', { sharedCpu }), new Host('B', { sharedCpu })];
-  const network: unknown = null;
+  const network = new Network(sim, Network.optionsFromParams(params, streams.stream('network')));
+  for (const h of hosts) network.addHost(h);
 
   const workload = preset.create({
     sim,
@@ -43,6 +45,7 @@ export function simulate(engine: EngineDef, preset: WorkloadPreset, params: Para
   });
   const disk = new Disk(Math.max(1, Math.round((params.num('vm.diskMiB') * 1024 * 1024) / 4096)), { contentBacked: workload.contentBacked });
   const vm = new VM({ sim, host: hosts[0], memory, disk, program: workload, cpuBound: workload.cpuBound });
+  network.attachVm(vm);
 
   const instance = engine.create({ sim, params, vm, hosts, network, faults, rng: streams.stream('engine'), durationNs });
   const sampler = new DirtySampler(sim, vm, ms(params.num('run.sampleMs')));

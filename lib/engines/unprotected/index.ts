@@ -14,7 +14,10 @@ export const unprotectedEngine: EngineDef = {
         for (const f of ctx.faults) {
           if (f.kind === 'linkDown' || f.kind === 'backupCrash') continue; // no second host in use
           ctx.sim.at(f.atNs, () => {
-            if (f.kind !== 'vmCrash') ctx.hosts[0].alive = false;
+            if (f.kind !== 'vmCrash') {
+              ctx.hosts[0].alive = false;
+              ctx.network.hostCrashed(ctx.hosts[0]);
+            }
             ctx.vm.crash();
           });
         }
