@@ -279,7 +279,7 @@ export class Network {
       tag: p,
       onDelivered: this.toClientDelivered,
       onDropped: this.toClientDropped,
-      ...(slot.wantsFirstByte ? { onFirstByte: this.toClientFirstByte } : {}),
+      onFirstByte: slot.wantsFirstByte ? this.toClientFirstByte : undefined, // no spread: hot path
     });
   }
 

@@ -120,7 +120,7 @@ export class TcpRequest {
   reply: Packet | null = null;
   /** The timeout of the current transmission (doubles on each expiry). */
   rtoNs: Nanos;
-  /** @internal */ timer: Timer | null = null;
+  /** @internal when its retransmission timer expires (Infinity while not waiting) */ deadlineNs: Nanos = Infinity;
   /** @internal */ onDone: ((r: TcpRequest) => void) | null;
 
   /** @internal */
@@ -171,7 +171,10 @@ export interface TcpClientOptions {
  * helper answers by re-sending its cached reply when the request comes again.
  *
  * Several requests may be outstanding on one client (an open-loop population uses one), each with
- * its own timer and back-off and a shared RTT estimate; head-of-line blocking is not modelled.
+ * its own deadline and back-off and a shared RTT estimate; head-of-line blocking is not modelled.
+ * Like Linux, a connection has one timer: it is set for the earliest deadline and is not cancelled
+ * when a request is acknowledged — it wakes, finds nothing due and sleeps until the next deadline —
+ * so a request costs no timer event of its own (cancelled timers would linger in the event heap).
  */
 export class TcpClient implements ClientEndpoint {
   readonly id: number;
@@ -183,6 +186,7 @@ export class TcpClient implements ClientEndpoint {
   private readonly timeline: Timeline | null;
   private readonly kind: string;
   private readonly pending = new Map<number, TcpRequest>();
+  private timer: Timer | null = null;
   private nextId = 0;
   private seq = 0;
   /** Reply packets for no outstanding request (a second copy after a retransmission). */
@@ -226,12 +230,33 @@ export class TcpClient implements ClientEndpoint {
     this.arm(r);
   }
 
+  /** Start `r`'s retransmission timer: due one RTO from now. */
   private arm(r: TcpRequest): void {
-    r.timer = this.sim.schedule(r.rtoNs, () => this.expire(r));
+    r.deadlineNs = this.sim.now + r.rtoNs;
+    if (this.timer === null || r.deadlineNs < this.timer.time) {
+      this.timer?.cancel();
+      this.timer = this.sim.at(r.deadlineNs, this.onTimer);
+    }
   }
 
+  private readonly onTimer = (): void => {
+    this.timer = null;
+    const now = this.sim.now;
+    let due: TcpRequest[] | null = null;
+    for (const r of this.pending.values()) if (r.deadlineNs <= now) (due ??= []).push(r);
+    if (due !== null) for (const r of due) this.expire(r);
+    // expire() may have re-armed the timer through a retransmission; keep the earliest.
+    let next = Infinity;
+    for (const r of this.pending.values()) if (r.deadlineNs < next) next = r.deadlineNs;
+    const t = this.timer as Timer | null;
+    if (next !== Infinity && (t === null || next < t.time)) {
+      t?.cancel();
+      this.timer = this.sim.at(next, this.onTimer);
+    }
+  };
+
   private expire(r: TcpRequest): void {
-    r.timer = null;
+    r.deadlineNs = Infinity;
     if (r.status !== 'waiting') return;
     const now = this.sim.now;
     if (now - r.sentNs >= this.connectionTimeoutNs) {
@@ -259,10 +284,7 @@ export class TcpClient implements ClientEndpoint {
     const now = this.sim.now;
     r.status = 'receiving';
     if (r.firstByteNs < 0) r.firstByteNs = now;
-    if (r.timer !== null) {
-      r.timer.cancel();
-      r.timer = null;
-    }
+    r.deadlineNs = Infinity;
     if (r.retransmits === 0) this.rto.sample(now - r.lastSentNs);
   }
 
@@ -294,10 +316,7 @@ export class TcpClient implements ClientEndpoint {
   private finish(r: TcpRequest, status: 'done' | 'failed'): void {
     r.status = status;
     r.doneNs = this.sim.now;
-    if (r.timer !== null) {
-      r.timer.cancel();
-      r.timer = null;
-    }
+    r.deadlineNs = Infinity;
     this.pending.delete(r.requestId);
     this.log.add(r);
     const cb = r.onDone;
