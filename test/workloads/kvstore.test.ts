@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { resolveRunParams, runScenario } from '../../lib/scenario/index.js';
+import { Network } from '../../lib/net/index.js';
 import { RandomStreams, Simulation, ms, s } from '../../lib/sim/index.js';
 import { Disk, Host, PageMemory, VM } from '../../lib/vm/index.js';
 import type { KvClients } from '../../workloads/kvstore/clients.js';
@@ -9,16 +10,18 @@ import { kvstore, type KvstoreInstance } from '../../workloads/presets/kvstore.j
 const strip = (r: ReturnType<typeof runScenario>) => ({ ...r, metrics: { ...r.metrics, wallMs: 0 } });
 
 /** A kvstore guest on a VM, without an engine: tests drive pauses, switches and corruption by hand. */
-function harness(params: Record<string, number> = {}, seed = 1) {
+function harness(params: Record<string, number> = {}, seed = 1, withNet = false) {
   const sim = new Simulation();
   const streams = new RandomStreams(seed);
   const p = resolveRunParams('unprotected', 'kvstore', params);
-  const inst = kvstore.create({ sim, params: p, rng: streams.stream('workload'), clientRng: streams.stream('clients'), network: null }) as KvstoreInstance;
-  const memory = new PageMemory({ pages: (p.num('vm.memoryMiB') * 1024) / 4, pageBytes: 4096, contentBacked: true });
   const hosts = [new Host('A', { sharedCpu: true }), new Host('B', { sharedCpu: true })] as const;
+  const net = withNet ? new Network(sim, Network.optionsFromParams(p)) : null;
+  for (const h of hosts) net?.addHost(h);
+  const inst = kvstore.create({ sim, params: p, rng: streams.stream('workload'), clientRng: streams.stream('clients'), network: net }) as KvstoreInstance;
+  const memory = new PageMemory({ pages: (p.num('vm.memoryMiB') * 1024) / 4, pageBytes: 4096, contentBacked: true });
   const vm = new VM({ sim, host: hosts[0], memory, disk: new Disk(1024, { contentBacked: true }), program: inst, cpuBound: false });
   inst.start(vm);
-  return { sim, inst, vm, hosts, clients: inst.clients as KvClients };
+  return { sim, inst, vm, hosts, net, clients: inst.clients as KvClients };
 }
 
 describe('kvstore table: state in the memory bytes', () => {
@@ -77,7 +80,7 @@ describe('kvstore workload', () => {
   it('defaults to YCSB workload A: 50 % reads, Zipf 0.99, 1,000 records of 1,000 bytes; a 64 MiB VM for 30 s', () => {
     const r = runScenario({ engine: 'unprotected', workload: 'kvstore', params: { 'run.durationS': 1 } });
     expect(r.params).toMatchObject({ 'workload.readProportion': 0.5, 'workload.zipfS': 0.99, 'workload.records': 1000, 'workload.valueBytes': 1000, 'vm.memoryMiB': 64 });
-    expect(runScenario({ engine: 'unprotected', workload: 'kvstore', params: {} }).params['run.durationS']).toBe(30);
+    expect(resolveRunParams('unprotected', 'kvstore', {}).num('run.durationS')).toBe(30);
   });
 
   it('client latency adds to every reply (net.clientLatencyMs on the server’s outbound path)', () => {
@@ -98,16 +101,16 @@ describe('kvstore reply verification', () => {
     const c = h.clients;
     const k = 5;
     const v0 = valueOf(k, 0, 1000);
-    expect(c.judgeRead(k, 0, { id: 0, found: true, version: 0, value: v0 })).toBe('ok');
+    expect(c.judgeRead(k, 0, { found: true, version: 0, value: v0 })).toBe('ok');
     // version 0 when a write with version 1 to key k was acknowledged: a lost acknowledged write
-    expect(c.judgeRead(k, 1, { id: 0, found: true, version: 0, value: v0 })).toBe('stale');
+    expect(c.judgeRead(k, 1, { found: true, version: 0, value: v0 })).toBe('stale');
     // bytes that are not the version's bytes
     const bad = v0.slice();
     bad[10] = bad[10]! ^ 1;
-    expect(c.judgeRead(k, 0, { id: 0, found: true, version: 0, value: bad })).toBe('corrupt');
+    expect(c.judgeRead(k, 0, { found: true, version: 0, value: bad })).toBe('corrupt');
     // a version never issued, or issued for another key
-    expect(c.judgeRead(k, 0, { id: 0, found: true, version: 1e9, value: v0 })).toBe('corrupt');
-    expect(c.judgeRead(k, 0, { id: 0, found: false, version: -1 })).toBe('corrupt');
+    expect(c.judgeRead(k, 0, { found: true, version: 1e9, value: v0 })).toBe('corrupt');
+    expect(c.judgeRead(k, 0, { found: false, version: -1 })).toBe('corrupt');
   });
 
   it('corrupting one page of the store’s memory produces detected wrong replies', () => {
@@ -157,8 +160,8 @@ describe('kvstore reply verification', () => {
     image.copyPageFrom(early, lost);
     h.vm.moveTo(h.hosts[1], image, h.vm.disk);
     h.vm.resume();
-    h.sim.run(s(20));
-    expect(h.inst.metrics(s(20)).wrongReplies as number).toBeGreaterThan(0);
+    h.sim.run(s(10));
+    expect(h.inst.metrics(s(10)).wrongReplies as number).toBeGreaterThan(0);
     // stale records, or torn ones where a slot straddles the lost page and a page that arrived
     const inv = h.inst.invariants();
     expect(inv.noLostAckedWrite && inv.repliesConsistent).toBe(false);
@@ -182,5 +185,38 @@ describe('kvstore reply verification', () => {
     // … while every reply still carries a real version's bytes, and clients retransmitted across the gap
     expect(h.inst.invariants().repliesConsistent).toBe(true);
     expect(h.inst.rpc.retransmissions).toBeGreaterThan(0);
+  });
+
+  it('over lib/net (TcpClient sessions, TcpServer in the guest): correct before and after a migration with redirect', () => {
+    const h = harness({ 'net.clientLatencyMs': 1 }, 1, true);
+    h.sim.run(s(3));
+    const before = h.clients.completed;
+    expect(before).toBeGreaterThan(1500);
+    h.vm.pause();
+    h.vm.moveTo(h.hosts[1], h.vm.memory.clone(), h.vm.disk);
+    h.net!.redirect(h.hosts[1]);
+    h.sim.schedule(ms(60), () => h.vm.resume());
+    h.sim.run(s(6));
+    expect(h.clients.completed).toBeGreaterThan(before + 1500);
+    expect(h.inst.invariants()).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
+    expect(h.inst.metrics(s(6)).latencyMsP50 as number).toBeGreaterThan(1);
+  });
+
+  it('over lib/net: a failover to an older checkpoint is survived by retransmission and caught by noLostAckedWrite', () => {
+    const h = harness({}, 2, true);
+    h.sim.run(s(2));
+    const checkpoint = h.vm.memory.clone();
+    const cpu = h.vm.cpuState();
+    h.sim.run(s(4));
+    h.vm.crash();
+    h.sim.schedule(ms(500), () => {
+      h.vm.restoreOn(h.hosts[1], checkpoint, h.vm.disk, cpu);
+      h.net!.redirect(h.hosts[1]);
+      h.vm.resume();
+    });
+    h.sim.run(s(15));
+    expect(h.inst.rpc.retransmissions).toBeGreaterThan(0);
+    expect(h.clients.completed).toBeGreaterThan(5000);
+    expect(h.inst.invariants().noLostAckedWrite).toBe(false);
   });
 });

@@ -1,12 +1,10 @@
 import { Recorder } from '../../lib/metrics/index.js';
 import type { RandomStream, Simulation } from '../../lib/sim/index.js';
-import type { Packet } from '../../lib/vm/index.js';
 import { zipfTable } from '../write-pattern.js';
-import type { DirectRpc } from './rpc.js';
+import type { Rpc } from './rpc.js';
 import { keyOf, valueOf } from './table.js';
 
 export interface KvRequest {
-  readonly id: number;
   readonly op: 'read' | 'update';
   readonly key: string;
   /** update: the write's version (a global write timestamp) and its value bytes. */
@@ -15,7 +13,6 @@ export interface KvRequest {
 }
 
 export interface KvReply {
-  readonly id: number;
   readonly found: boolean;
   readonly version: number;
   readonly value?: Uint8Array;
@@ -24,7 +21,7 @@ export interface KvReply {
 export interface KvClientOptions {
   readonly sim: Simulation;
   readonly rng: RandomStream;
-  readonly rpc: DirectRpc;
+  readonly rpc: Rpc;
   readonly clients: number;
   readonly records: number;
   readonly keyBytes: number;
@@ -65,13 +62,13 @@ export class KvClients {
   /** issuedKey[v] = record written by version v (−1: none). Grows. */
   private issuedKey = new Int32Array(1024).fill(-1);
   private readonly acked: Float64Array;
-  private readonly nextId: Int32Array;
   readonly latencyMs = new Recorder();
   private _reads = 0;
   private _updates = 0;
   private _corrupt = 0;
   private _stale = 0;
   private _completed = 0;
+  private _failed = 0;
   private firstWrong: string | null = null;
   private stopped = false;
 
@@ -79,7 +76,6 @@ export class KvClients {
     this.o = o;
     this.cdf = zipfTable(o.records, o.zipfS);
     this.acked = new Float64Array(o.records);
-    this.nextId = new Int32Array(o.clients);
     // Scramble ranks over keys with an affine map coprime to the record count (fixed per run).
     let a = 1 + o.rng.int(Math.max(1, o.records - 1));
     while (gcd(a, o.records) !== 1) a = (a % o.records) + 1;
@@ -116,12 +112,11 @@ export class KvClients {
     if (this.stopped) return;
     const k = this.pickKey();
     const key = keyOf(k, this.o.keyBytes);
-    const id = this.nextId[client]!++;
     const sentAt = this.o.sim.now;
     if (this.o.rng.next() < this.o.readProportion) {
       const floor = this.acked[k]!;
-      const req: KvRequest = { id, op: 'read', key };
-      this.o.rpc.call(client, id, key.length, req, (p) => this.onRead(client, k, floor, sentAt, p));
+      const req: KvRequest = { op: 'read', key };
+      this.o.rpc.call(client, key.length, req, (body, failed) => this.onRead(client, k, floor, sentAt, body as KvReply, failed));
     } else {
       const v = this.nextVersion++;
       if (v >= this.issuedKey.length) {
@@ -131,9 +126,15 @@ export class KvClients {
       }
       this.issuedKey[v] = k;
       const value = valueOf(k, v, this.o.valueBytes);
-      const req: KvRequest = { id, op: 'update', key, version: v, value };
-      this.o.rpc.call(client, id, key.length + value.length, req, (p) => this.onUpdate(client, k, v, sentAt, p));
+      const req: KvRequest = { op: 'update', key, version: v, value };
+      this.o.rpc.call(client, key.length + value.length, req, (body, failed) => this.onUpdate(client, k, v, sentAt, body as KvReply, failed));
     }
+  }
+
+  /** The connection broke (lib/net's connection timeout): no reply to judge; the session goes on. */
+  private broken(client: number): void {
+    this._failed++;
+    this.o.sim.schedule(this.o.thinkNs > 0 ? this.o.rng.exponential(this.o.thinkNs) : 0, () => this.issue(client));
   }
 
   private next(client: number, sentAt: number): void {
@@ -143,17 +144,17 @@ export class KvClients {
     this.o.sim.schedule(think, () => this.issue(client));
   }
 
-  private onRead(client: number, k: number, floor: number, sentAt: number, p: Packet): void {
+  private onRead(client: number, k: number, floor: number, sentAt: number, r: KvReply, failed: boolean): void {
+    if (failed) return this.broken(client);
     this._reads++;
-    const r = p.payload as KvReply;
     const verdict = this.judgeRead(k, floor, r);
     this.count(verdict, `read of key ${k}: ${verdict} (version ${r.version}, acknowledged ${floor})`);
     this.next(client, sentAt);
   }
 
-  private onUpdate(client: number, k: number, v: number, sentAt: number, p: Packet): void {
+  private onUpdate(client: number, k: number, v: number, sentAt: number, r: KvReply, failed: boolean): void {
+    if (failed) return this.broken(client);
     this._updates++;
-    const r = p.payload as KvReply;
     const ok = r.found && r.version >= v && (r.version === v || this.issuedKey[r.version] === k);
     this.count(ok ? 'ok' : 'corrupt', `update of key ${k} to version ${v}: acknowledged as ${r.version}`);
     if (this.acked[k]! < v) this.acked[k] = v;
@@ -179,6 +180,10 @@ export class KvClients {
     if (this.firstWrong === null) this.firstWrong = `t=${(this.o.sim.now / 1e9).toFixed(6)} s: ${what}`;
   }
 
+  /** Requests whose connection broke before a reply. */
+  get failed(): number {
+    return this._failed;
+  }
   get completed(): number {
     return this._completed;
   }

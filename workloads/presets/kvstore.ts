@@ -1,7 +1,7 @@
 import { InputError, numberParam } from '../../lib/params/index.js';
-import type { Packet, VM } from '../../lib/vm/index.js';
+import type { VM } from '../../lib/vm/index.js';
 import { KvClients, type KvReply, type KvRequest } from '../kvstore/clients.js';
-import { DirectRpc, LAN_ONE_WAY_NS, RPC_HEADER_BYTES } from '../kvstore/rpc.js';
+import { RPC_HEADER_BYTES, connectRpc, type Rpc } from '../kvstore/rpc.js';
 import { KvTable, keyOf, kvGeometry, valueOf } from '../kvstore/table.js';
 import type { WorkloadInstance, WorkloadPreset } from '../workload.js';
 
@@ -50,45 +50,25 @@ export const kvstore: WorkloadPreset = {
       throw new InputError('vm.memoryMiB', `the store needs ${(geo.endByte / 2 ** 20).toFixed(1)} MiB for ${records} records of ${valueBytes} bytes`, `≥ ${Math.ceil(geo.endByte / 2 ** 20)}`);
     const table = new KvTable(geo);
     const cpuNs = p.num('workload.requestCpuUs') * 1000;
-    // Until lib/net is wired into the scenario, clients reach the guest through DirectRpc.
-    const bytesPerNs = (p.num('net.clientBandwidthMbps') * 1e6 * p.num('link.efficiency')) / 8 / 1e9;
-    const rpc = new DirectRpc({
-      sim: env.sim,
-      serverBytesPerNs: bytesPerNs,
-      upNs: LAN_ONE_WAY_NS,
-      downNs: LAN_ONE_WAY_NS + p.num('net.clientLatencyMs') * 1e6,
-    });
-    const clients = new KvClients({
-      sim: env.sim,
-      rng: env.clientRng,
-      rpc,
-      clients: p.num('workload.clients'),
-      records,
-      keyBytes,
-      valueBytes,
-      readProportion: p.num('workload.readProportion'),
-      zipfS: p.num('workload.zipfS'),
-      thinkNs: p.num('workload.thinkMs') * 1e6,
-    });
     let vm: VM | null = null;
+    let rpc: Rpc | null = null;
+    let clients: KvClients | null = null;
 
     // The guest's request handler: the request costs CPU; it is executed against the memory the
     // VM has when the job completes (after a switch, the image it was given).
-    const serve = (pkt: Packet): void => {
+    const serve = (body: unknown, reply: (bytes: number, body: unknown) => void): void => {
       const v = vm!;
-      if (v.status === 'crashed') return;
-      const req = pkt.payload as KvRequest;
+      const req = body as KvRequest;
       v.vcpu.submit(cpuNs, () => {
         const mem = v.memory;
-        let reply: KvReply;
+        let r: KvReply;
         if (req.op === 'read') {
           const rec = table.get(mem, req.key);
-          reply = rec === null ? { id: req.id, found: false, version: -1 } : { id: req.id, found: true, version: rec.version, value: rec.value };
+          r = rec === null ? { found: false, version: -1 } : { found: true, version: rec.version, value: rec.value };
         } else {
-          const stored = table.put(mem, req.key, req.version!, req.value!);
-          reply = { id: req.id, found: true, version: stored };
+          r = { found: true, version: table.put(mem, req.key, req.version!, req.value!) };
         }
-        v.nic.send({ client: pkt.client, kind: 'reply', bytes: RPC_HEADER_BYTES + (reply.value?.length ?? 0), payload: reply });
+        reply(RPC_HEADER_BYTES + (r.value?.length ?? 0), r);
       });
     };
 
@@ -101,18 +81,33 @@ export const kvstore: WorkloadPreset = {
         // Load phase (YCSB "load"): format the table and insert every record at version 0.
         table.format(v.memory);
         for (let k = 0; k < records; k++) table.put(v.memory, keyOf(k, keyBytes), 0, valueOf(k, 0, valueBytes));
-        v.nic.onReceive(serve);
-        rpc.attach(v);
+        rpc = connectRpc(env.sim, env.network, v, p.num('workload.clients'), p);
+        rpc.serve(serve);
+        clients = new KvClients({
+          sim: env.sim,
+          rng: env.clientRng,
+          rpc,
+          clients: p.num('workload.clients'),
+          records,
+          keyBytes,
+          valueBytes,
+          readProportion: p.num('workload.readProportion'),
+          zipfS: p.num('workload.zipfS'),
+          thinkNs: p.num('workload.thinkMs') * 1e6,
+        });
         clients.start();
       },
       advance() {
         // No background writes: every page write comes from a request.
       },
-      // The store's whole state is in memory: nothing to carry outside it.
-      snapshot: () => null,
-      restore() {},
-      metrics(endNs) {
+      // The store's whole state is in memory; outside it only the TCP stack's connection state.
+      snapshot: () => rpc?.snapshot() ?? null,
+      restore(state) {
+        rpc?.restore(state);
+      },
+      metrics(endNs): Record<string, number | boolean> {
         const secs = endNs / 1e9;
+        if (clients === null || rpc === null) return {};
         const wrong = clients.corruptReplies + clients.staleReads;
         return {
           throughputOpsPerS: secs > 0 ? clients.completed / secs : 0,
@@ -125,17 +120,33 @@ export const kvstore: WorkloadPreset = {
           corruptReplies: clients.corruptReplies,
           staleReads: clients.staleReads,
           retransmissions: rpc.retransmissions,
+          brokenConnections: clients.failed,
         };
       },
       series: () => ({}),
       invariants: () => ({
-        repliesConsistent: clients.corruptReplies === 0,
-        noLostAckedWrite: clients.staleReads === 0,
+        repliesConsistent: (clients?.corruptReplies ?? 0) === 0,
+        noLostAckedWrite: (clients?.staleReads ?? 0) === 0,
       }),
     };
-    return Object.assign(instance, { table, clients, rpc });
+    // Exposed for tests and engines' property tests (clients and rpc exist once started).
+    return Object.defineProperties(instance, {
+      table: { value: table },
+      clients: {
+        get(): KvClients {
+          if (clients === null) throw new Error('kvstore not started');
+          return clients;
+        },
+      },
+      rpc: {
+        get(): Rpc {
+          if (rpc === null) throw new Error('kvstore not started');
+          return rpc;
+        },
+      },
+    }) as KvstoreInstance;
   },
 };
 
-/** What `kvstore.create` returns, with its parts exposed for tests and engines' property tests. */
-export type KvstoreInstance = WorkloadInstance & { readonly table: KvTable; readonly clients: KvClients; readonly rpc: DirectRpc };
+/** What `kvstore.create` returns, with its parts exposed for tests and engines' property tests (after start). */
+export type KvstoreInstance = WorkloadInstance & { readonly table: KvTable; readonly clients: KvClients; readonly rpc: Rpc };
