@@ -220,6 +220,11 @@ export class Network {
     vm.nic.connect((p) => this.fromServer(vm, p));
   }
 
+  /** Whether `vm` has been attached (`attachVm`). */
+  isAttached(vm: VM): boolean {
+    return this.servers.has(vm);
+  }
+
   /** The host client packets for `vm` (default: the only server) currently go to. */
   serverHost(vm?: VM): Host {
     return this.serverSlot(vm).host;
