@@ -4,7 +4,7 @@ import type { Timer } from '../../sim/index.js';
 import type { Host, VM } from '../../vm/index.js';
 import type { EngineContext, EngineDef, EngineReport } from '../engine.js';
 import { failover, type FailoverOutcome } from './failover.js';
-import { diskMismatch, imageMismatch, SnapshotKeeper } from './invariants.js';
+import { diskDifference, diskMismatch, imageMismatch, memoryDifference, SnapshotKeeper } from './invariants.js';
 import { FluidLink } from './link.js';
 import { REMUS_PARAMS, remusConfig } from './params.js';
 import { Primary } from './primary.js';
@@ -270,8 +270,9 @@ export const remusEngine: EngineDef = {
 function drainCheck(p: Primary): { memory: boolean | null; disk: boolean } {
   const r = p.replica;
   let memory: boolean | null = null;
+  // The run is over: the backup's image and disk are brought forward in place.
   if (r.image !== null) {
-    const img = r.image.clone();
+    const img = r.image;
     const cp = p.staged;
     const pb = img.pageBytes;
     if (cp !== null && cp.epoch > r.committedEpoch)
@@ -280,9 +281,8 @@ function drainCheck(p: Primary): { memory: boolean | null; disk: boolean } {
     p.vm.vcpu.sync();
     const dirty = p.vm.memory.dirty.peek();
     for (let i = 0; i < dirty.length; i++) img.copyPageFrom(p.vm.memory, dirty[i]!);
-    memory = img.firstDifference(p.vm.memory) < 0;
+    memory = memoryDifference(img, p.vm.memory) < 0;
   }
-  const disk = r.disk.clone();
-  for (const h of r.heldWrites()) disk.apply(h.w);
-  return { memory, disk: disk.firstDifference(p.vm.disk) < 0 };
+  for (const h of r.heldWrites()) r.disk.apply(h.w);
+  return { memory, disk: diskDifference(r.disk, p.vm.disk) < 0 };
 }

@@ -65,3 +65,59 @@ export function diskMismatch(disk: Disk, snap: Uint32Array): number {
   for (let b = 0; b < v.length; b++) if (v[b] !== snap[b]) return b;
   return -1;
 }
+
+/*
+ * Sparse copies and comparisons: a page or block that was never written (version 0) is all
+ * zeros, so only written ones need their bytes copied or compared. A content-backed 1 GiB disk
+ * then costs its written blocks, not a gigabyte per copy.
+ */
+
+/** A copy of `m` (versions, and the bytes of written pages). */
+export function sparseCloneMemory(m: PageMemory): PageMemory {
+  const c = new (m.constructor as new (o: { pages: number; pageBytes: number; contentBacked: boolean }) => PageMemory)({
+    pages: m.pages,
+    pageBytes: m.pageBytes,
+    contentBacked: m.contentBacked,
+  });
+  c.versions.set(m.versions);
+  if (m.bytes !== null && c.bytes !== null) {
+    const pb = m.pageBytes;
+    for (let p = 0; p < m.pages; p++) if (m.versions[p] !== 0) c.bytes.set(m.bytes.subarray(p * pb, (p + 1) * pb), p * pb);
+  }
+  return c;
+}
+
+/** A copy of `d` (versions, and the bytes of written blocks). */
+export function sparseCloneDisk(d: Disk): Disk {
+  const c = new (d.constructor as new (blocks: number, o: { blockBytes: number; contentBacked: boolean }) => Disk)(d.blocks, {
+    blockBytes: d.blockBytes,
+    contentBacked: d.bytes !== null,
+  });
+  c.versions.set(d.versions);
+  if (d.bytes !== null && c.bytes !== null) {
+    const bb = d.blockBytes;
+    for (let b = 0; b < d.blocks; b++) if (d.versions[b] !== 0) c.bytes.set(d.bytes.subarray(b * bb, (b + 1) * bb), b * bb);
+  }
+  return c;
+}
+
+/** First unit (page or block) whose version or bytes differ, comparing bytes only where written. */
+function firstDiff(va: Uint32Array, vb: Uint32Array, ba: Uint8Array | null, bb: Uint8Array | null, unit: number): number {
+  if (va.length !== vb.length) return 0;
+  for (let i = 0; i < va.length; i++) if (va[i] !== vb[i]) return i;
+  if (ba === null || bb === null) return -1;
+  for (let i = 0; i < va.length; i++) {
+    if (va[i] === 0) continue;
+    const o = i * unit;
+    for (let k = o; k < o + unit; k++) if (ba[k] !== bb[k]) return i;
+  }
+  return -1;
+}
+
+export function memoryDifference(a: PageMemory, b: PageMemory): number {
+  return firstDiff(a.versions, b.versions, a.bytes, b.bytes, a.pageBytes);
+}
+
+export function diskDifference(a: Disk, b: Disk): number {
+  return firstDiff(a.versions, b.versions, a.bytes, b.bytes, a.blockBytes);
+}

@@ -15,7 +15,7 @@ import {
   sendNsPerByte,
 } from './costs.js';
 import { CpuTask } from './cpu-task.js';
-import type { SnapshotKeeper } from './invariants.js';
+import { sparseCloneDisk, sparseCloneMemory, type SnapshotKeeper } from './invariants.js';
 import type { ReplicationChannel, ReplicationTransport } from './link.js';
 import type { RemusConfig } from './params.js';
 import type { RandomStream } from '../../sim/index.js';
@@ -70,7 +70,7 @@ export class Primary {
   readonly id: number;
   readonly vm: VM;
   readonly host: Host;
-  readonly replica: Replica;
+  private _replica: Replica | null = null;
   readonly output: OutputBuffer | null;
   readonly stats: PrimaryStats = {
     checkpoints: 0,
@@ -113,17 +113,17 @@ export class Primary {
     // a checkpoint that has arrived implies every write of its epoch has (the backup's ack
     // condition, Remus §2.4), at the cost of one stream update per batch.
     this.stream = o.link.channel(`p${o.id}`, o.host, o.backup, cpu);
-    // The initial synchronisation (Remus starts from a live migration) is taken as done at t = 0.
-    this.replica = new Replica({
-      image: o.config.memory ? o.vm.memory.clone() : null,
-      disk: o.vm.disk.clone(),
-      cpu: o.config.memory ? o.vm.cpuState() : null,
-    });
     this.output = o.config.memory ? new OutputBuffer(o.vm.nic, { holding: o.config.netBuffering }) : null;
     this.compressor =
       o.config.compression === 'none' || !o.config.memory
         ? null
         : new CheckpointCompressor(o.config.compression, pb, o.config.cachePages, o.config.writeModel, o.rng);
+  }
+
+  /** The backup's copy of this VM (exists once started). */
+  get replica(): Replica {
+    if (this._replica === null) throw new Error('remus primary not started');
+    return this._replica;
   }
 
   get state(): PrimaryState {
@@ -143,6 +143,13 @@ export class Primary {
 
   start(): void {
     const vm = this.vm;
+    // The initial synchronisation (Remus starts from a live migration of the whole VM) is taken
+    // as done at t = 0, after the workload set up its state: the backup starts from a full copy.
+    this._replica = new Replica({
+      image: this.o.config.memory ? sparseCloneMemory(vm.memory) : null,
+      disk: sparseCloneDisk(vm.disk),
+      cpu: this.o.config.memory ? vm.cpuState() : null,
+    });
     if (this.o.config.memory) vm.memory.enableLogDirty();
     if (this.o.config.disk) {
       this.unsubscribeDisk = vm.disk.onWrite((w) => {
