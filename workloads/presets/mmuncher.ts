@@ -1,7 +1,6 @@
 import { InputError, numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
 import { RateCarry, type WorkloadPreset } from '../workload.js';
-import { WritePattern } from '../write-pattern.js';
 
 const NS_PER_S = 1e9;
 
@@ -43,7 +42,7 @@ export const mmuncher: WorkloadPreset = {
         `region of ${p.num('workload.regionMiB')} MiB at ${p.num('workload.regionOffsetMiB')} MiB does not fit vm.memoryMiB = ${p.num('vm.memoryMiB')}`,
         `regionOffsetMiB + regionMiB ≤ ${p.num('vm.memoryMiB')}`,
       );
-    const pattern = new WritePattern({ base, pages: regionPages, locality: 'sequential' }, env.rng);
+    let cursor = 0; // next page of the sweep, relative to the region
     const rate = new RateCarry((p.num('workload.writeMiBPerS') * 1024) / pageKiB / NS_PER_S);
     let vm: VM | null = null;
     return {
@@ -55,14 +54,20 @@ export const mmuncher: WorkloadPreset = {
       },
       advance(from, to) {
         if (vm === null) return;
-        const n = rate.take(from, to);
-        if (n > 0) pattern.write(vm.memory, n);
+        let n = rate.take(from, to);
+        // The sweep: contiguous runs (writeRange), wrapping at the region's end.
+        while (n > 0) {
+          const run = Math.min(n, regionPages - cursor);
+          vm.memory.writeRange(base + cursor, run);
+          cursor = (cursor + run) % regionPages;
+          n -= run;
+        }
       },
-      snapshot: () => ({ carry: rate.snapshot(), pattern: pattern.snapshot() }),
+      snapshot: () => ({ carry: rate.snapshot(), cursor }),
       restore(s) {
-        const st = s as { carry: number; pattern: ReturnType<WritePattern['snapshot']> };
+        const st = s as { carry: number; cursor: number };
         rate.restore(st.carry);
-        pattern.restore(st.pattern);
+        cursor = st.cursor;
       },
       metrics: () => ({}),
       series: () => ({}),

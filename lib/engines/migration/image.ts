@@ -11,6 +11,8 @@ export interface Image {
   readonly log: DirtyLog;
   /** Copy units list[from..to) from the source to the target as they are now (version and bytes). */
   copy(list: Int32Array, from: number, to: number): void;
+  /** Copy the units [first, end) (a contiguous run: round 1 in address order). */
+  copyRange(first: number, end: number): void;
   /** The first unit where the target differs from the source, or −1. */
   firstDifference(): number;
 }
@@ -31,8 +33,23 @@ export function memoryImage(source: PageMemory, target: PageMemory): Image {
         }
       } else for (let k = from; k < to; k++) target.copyPageFrom(source, list[k]!);
     },
-    firstDifference: () => target.firstDifference(source),
+    copyRange(first, end) {
+      target.versions.set(source.versions.subarray(first, end), first);
+      if (source.bytes !== null && target.bytes !== null) {
+        const b = source.pageBytes;
+        target.bytes.set(source.bytes.subarray(first * b, end * b), first * b);
+      }
+    },
+    firstDifference() {
+      // memcmp first (the common case: equal), the page-by-page search only to name the page.
+      const same = equalBytes(source.versions, target.versions) && (source.bytes === null || target.bytes === null || equalBytes(source.bytes, target.bytes));
+      return same ? -1 : target.firstDifference(source);
+    },
   };
+}
+
+function equalBytes(a: Uint32Array | Uint8Array, b: Uint32Array | Uint8Array): boolean {
+  return a.byteLength === b.byteLength && Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 }
 
 export function diskImage(source: Disk, target: Disk): Image {
@@ -44,6 +61,12 @@ export function diskImage(source: Disk, target: Disk): Image {
     copy(list, from, to) {
       for (let k = from; k < to; k++) {
         const b = list[k]!;
+        const data = source.readBlock(b);
+        target.apply(data === undefined ? { block: b, version: source.versions[b]! } : { block: b, version: source.versions[b]!, data });
+      }
+    },
+    copyRange(first, end) {
+      for (let b = first; b < end; b++) {
         const data = source.readBlock(b);
         target.apply(data === undefined ? { block: b, version: source.versions[b]! } : { block: b, version: source.versions[b]!, data });
       }
