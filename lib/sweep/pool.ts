@@ -1,10 +1,14 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { RunRequest } from '../scenario/result.js';
 import type { PointOutcome } from './row.js';
 import { compiledUrl, type ResolvedRunner } from './runner.js';
 import type { WorkerTask } from './worker.js';
+
+/** How long a worker may take to start and load the runner before a point's limit applies anyway. */
+const STARTUP_ALLOWANCE_MS = 60_000;
 
 /** What the pool reports for a point; `aborted` points are not recorded (they rerun on resume). */
 export type PoolOutcome = PointOutcome | { readonly status: 'aborted' };
@@ -36,19 +40,27 @@ export class PointPool {
   async run(request: RunRequest, timeLimitMs: number | undefined, signal?: AbortSignal): Promise<PoolOutcome> {
     if (signal?.aborted) return { status: 'aborted' };
     const ac = new AbortController();
-    const start = performance.now();
+    let start = performance.now();
     let timedOut = false;
-    const timer =
-      timeLimitMs === undefined
-        ? undefined
-        : setTimeout(() => {
-            timedOut = true;
-            ac.abort();
-          }, timeLimitMs);
+    const expire = (): void => {
+      timedOut = true;
+      ac.abort();
+    };
+    // The limit counts from the moment the worker calls the runner, so a thread that is still
+    // starting (after a timeout replaced it, on a loaded machine) does not eat a point's time.
+    // A backstop from dispatch covers a worker that never gets that far.
+    const { port1, port2 } = new MessageChannel();
+    let timer: NodeJS.Timeout | undefined;
+    const backstop = timeLimitMs === undefined ? undefined : setTimeout(expire, timeLimitMs + STARTUP_ALLOWANCE_MS);
+    port1.once('message', () => {
+      start = performance.now();
+      if (timeLimitMs !== undefined) timer = setTimeout(expire, timeLimitMs);
+    });
     const onStop = (): void => ac.abort();
     signal?.addEventListener('abort', onStop, { once: true });
     try {
-      return await this.piscina.run({ module: this.runner.href, exportName: this.runner.exportName, request }, { signal: ac.signal });
+      const task: WorkerTask = { module: this.runner.href, exportName: this.runner.exportName, request, started: port2 };
+      return await this.piscina.run(task, { signal: ac.signal, transferList: [port2] });
     } catch (e) {
       const wallMs = performance.now() - start;
       if (timedOut) return { status: 'timeout', wallMs, error: `exceeded the time limit of ${(timeLimitMs! / 1000).toString()} s` };
@@ -56,6 +68,8 @@ export class PointPool {
       return { status: 'error', wallMs, error: `worker failed: ${e instanceof Error ? e.message : String(e)}` };
     } finally {
       clearTimeout(timer);
+      clearTimeout(backstop);
+      port1.close();
       signal?.removeEventListener('abort', onStop);
     }
   }

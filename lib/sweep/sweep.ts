@@ -173,13 +173,20 @@ async function runPoints(
   const threads = Math.min(workers, pending.length);
   const pool = new PointPool(threads, runner);
   const timeLimitMs = spec.timeLimitS === undefined ? undefined : spec.timeLimitS * 1000;
+  // One stop for the caller's signal and for a failure of our own (a store that cannot be
+  // written, a throwing onProgress): every lane winds down before the sweep settles, so nothing
+  // is appended after the store is closed.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort();
+  signal?.addEventListener('abort', onAbort, { once: true });
+  let failure: { error: unknown } | undefined;
   let next = 0;
-  try {
-    const lane = async (): Promise<void> => {
-      while (next < pending.length && !signal?.aborted) {
+  const lane = async (): Promise<void> => {
+    try {
+      while (next < pending.length && !stop.signal.aborted) {
         const point = pending[next++]!;
         running++;
-        const outcome = await pool.run(pointRequest(spec, point), timeLimitMs, signal);
+        const outcome = await pool.run(pointRequest(spec, point), timeLimitMs, stop.signal);
         running--;
         if (outcome.status === 'aborted') return;
         const row = toRow(point, outcome);
@@ -190,10 +197,17 @@ async function runPoints(
         else timeouts++;
         report(row);
       }
-    };
+    } catch (error) {
+      failure ??= { error };
+      stop.abort();
+    }
+  };
+  try {
     await Promise.all(Array.from({ length: threads }, lane));
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     await pool.destroy();
   }
+  if (failure !== undefined) throw failure.error;
   return !(signal?.aborted ?? false) || done === pending.length;
 }

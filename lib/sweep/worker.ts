@@ -3,6 +3,7 @@
  * point and reports a plain outcome. Errors are caught here and returned as values so the row
  * carries the runner's message, whatever the error's class.
  */
+import type { MessagePort } from 'node:worker_threads';
 import type { RunRequest, RunResult } from '../scenario/result.js';
 import type { PointOutcome } from './row.js';
 
@@ -12,6 +13,8 @@ export interface WorkerTask {
   /** Export to call: `(req: RunRequest) => RunResult` (or a promise of one). */
   readonly exportName: string;
   readonly request: RunRequest;
+  /** Told when the runner is called: the pool's time limit starts then. */
+  readonly started?: MessagePort;
 }
 
 type RunnerFn = (req: RunRequest) => RunResult | Promise<RunResult>;
@@ -41,12 +44,15 @@ export default async function runTask(task: WorkerTask): Promise<PointOutcome> {
   const start = performance.now();
   try {
     const fn = await load(task.module, task.exportName);
+    task.started?.postMessage(0);
+    task.started?.close();
     const t0 = performance.now();
     const result = await fn(task.request);
     const wallMs = performance.now() - t0;
     // Series stay in the worker: rows do not hold them, and they can be large.
     return { status: 'ok', wallMs, params: result.params, metrics: result.metrics, invariants: result.invariants };
   } catch (e) {
+    task.started?.close();
     return { status: 'error', wallMs: performance.now() - start, error: errorMessage(e) };
   }
 }

@@ -41,6 +41,26 @@ describe('an AbortSignal', () => {
     expect(canonicalLines(rows.map((r) => JSON.stringify(r)))).toEqual(canonicalLines(clean.map((r) => JSON.stringify(r))));
   }, 60_000);
 
+  it('a throwing onProgress stops the sweep with that error, after every lane has wound down', async () => {
+    const out = join(tempDir('progress-throws'), 'store');
+    const err = await sweep(spec, {
+      out,
+      workers: 2,
+      runner: RUNNER,
+      onProgress: (p) => {
+        if (p.done === 2) throw new Error('notebook cell interrupted');
+      },
+    }).catch((e: unknown) => e);
+    expect((err as Error).message).toBe('notebook cell interrupted');
+    const kept = runLines(out).length;
+    expect(kept).toBeGreaterThanOrEqual(2);
+    expect(kept).toBeLessThan(10);
+    expect(readStore(out).tornBytes).toBe(0);
+    // Nothing arrives after the sweep settled.
+    await new Promise((r) => setTimeout(r, 300));
+    expect(runLines(out)).toHaveLength(kept);
+  }, 30_000);
+
   it('already aborted runs nothing', async () => {
     const out = join(tempDir('pre-abort'), 'store');
     await expect(sweep(spec, { out, runner: RUNNER, signal: AbortSignal.abort() })).rejects.toBeInstanceOf(SweepAbortedError);

@@ -24,7 +24,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 /**
  * Workers load compiled JS, so the suites build first. Test files run in parallel: a lock folder
  * makes one of them build and the others wait. tsc rewrites every output, so a worker.js newer
- * than every source means the build is current (as after `npm test`'s own build). A type error
+ * than the sources it depends on means the build is current (as after `npm test`'s own build). A type error
  * elsewhere in the tree still emits JS, so only a missing worker is fatal.
  */
 export async function ensureBuilt(): Promise<void> {
@@ -42,7 +42,14 @@ export async function ensureBuilt(): Promise<void> {
     }
   }
   try {
-    const newest = Math.max(newestSource(join(ROOT, 'lib')), newestSource(join(ROOT, 'workloads')));
+    // Only what the sweep's compiled code uses (the tests run fixture runners): a change elsewhere
+    // in the tree must not rebuild dist/ under a running sweep in another test file.
+    const newest = Math.max(
+      newestSource(join(ROOT, 'lib/sweep')),
+      newestSource(join(ROOT, 'lib/params')),
+      statSync(join(ROOT, 'lib/version.ts')).mtimeMs,
+      statSync(join(ROOT, 'lib/scenario/result.ts')).mtimeMs,
+    );
     if (existsSync(worker) && statSync(worker).mtimeMs > newest) return;
     try {
       execSync('npm run build', { cwd: ROOT, stdio: 'pipe' });
