@@ -1,4 +1,4 @@
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveFigure } from '../analysis/index.js';
 import { runScenario } from '../scenario/index.js';
@@ -7,6 +7,7 @@ import {
   expandSpec,
   pointRequest,
   readManifest,
+  RUNS_FILE,
   specHash,
   sweep,
   SweepAbortedError,
@@ -53,6 +54,33 @@ function clearStaleStore(dir: string, spec: SweepSpec): string | undefined {
   return `the earlier store was replaced (${why})`;
 }
 
+/**
+ * Failed points are findings of the run that produced them, not results to keep: rerunning the
+ * reproduction retries them (a fixed bug, a build replaced mid-run). Ok rows are kept, so the
+ * sweep resumes only what is missing.
+ */
+function dropFailedRows(dir: string): number {
+  const path = join(dir, RUNS_FILE);
+  if (!existsSync(path)) return 0;
+  const lines = readFileSync(path, 'utf8').split('\n');
+  const keep: string[] = [];
+  let dropped = 0;
+  for (const line of lines) {
+    if (line.trim() === '') continue;
+    try {
+      if ((JSON.parse(line) as { status?: unknown }).status === 'ok') keep.push(line);
+      else dropped++;
+    } catch {
+      dropped++; // a torn last line: the sweep would rerun that point anyway
+    }
+  }
+  if (dropped === 0) return 0;
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, keep.map((l) => `${l}\n`).join(''));
+  renameSync(tmp, path);
+  return dropped;
+}
+
 /** One in-process run of the detail point (replicate 0), for the series a figure needs. */
 function detailRun(exp: MeasuredExperiment, spec: SweepSpec, rows: readonly SweepRow[]): { run?: RunResult; note?: string } {
   if (exp.detail === undefined) return {};
@@ -77,6 +105,7 @@ export async function measure(exp: MeasuredExperiment, opts: MeasureOptions): Pr
   const notes: string[] = [];
   const stale = clearStaleStore(dir, spec);
   if (stale !== undefined) notes.push(stale);
+  dropFailedRows(dir);
   let rows: SweepRow[];
   try {
     rows = await sweep(spec, {
