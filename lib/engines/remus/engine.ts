@@ -8,6 +8,9 @@ import { diskDifference, diskMismatch, imageMismatch, memoryDifference, Snapshot
 import { FluidLink } from './link.js';
 import { REMUS_PARAMS, remusConfig } from './params.js';
 import { Primary } from './primary.js';
+import { ClientGapMeter } from './outage.js';
+import { OutputBuffer } from '../../vm/output-buffer.js';
+import type { Network } from '../../net/index.js';
 
 /**
  * Several primaries on one backup (`remus.primaries = N`) need N VMs, each on its own host. The
@@ -42,6 +45,9 @@ export const remusEngine: EngineDef = {
       latencyNs: Math.round(params.num('link.latencyMs') * 1e6),
       lossRate: params.num('link.lossRate'),
     });
+    // The run's network (lib/net); null when a harness wires engines without one.
+    const net: Network | null = (ctx.network as Network | null | undefined) ?? null;
+    const gaps = new ClientGapMeter();
     const crashScheduled = ctx.faults.some((f) => f.kind !== 'vmCrash');
     const epochs: SeriesRecord[] = [];
     const timeline: SeriesRecord[] = [];
@@ -68,19 +74,18 @@ export const remusEngine: EngineDef = {
           watchdogs[i] = sim.at(due, check);
           return;
         }
-        if (!config.memory) {
-          timeline.push({ timeS: sim.now / 1e9, primary: i, event: 'detected', detail: 'disk-only replication: nothing to fail over to' });
-          return;
-        }
         failovers[i] = failover({
           sim,
           primary: p,
           backup,
           snapshots: keepers[i]!,
-          network: ctx.network,
+          network: net,
           timeline,
           nextEpoch: POST_FAILOVER_EPOCH_BASE + p.currentEpoch,
-          onResumed: () => {},
+          onResumed: () => {
+            // The VM lives on, unprotected, on the backup: keep observing what it sends.
+            new OutputBuffer(p.vm.nic, { holding: false }).onRelease((pkt) => gaps.observe(pkt, sim.now));
+          },
         });
       };
       watchdogs[i] = sim.at(config.heartbeatTimeoutNs, check);
@@ -111,6 +116,7 @@ export const remusEngine: EngineDef = {
       if (p.vm.host === p.host) p.vm.crash();
       p.crash();
       link.hostDown(p.host);
+      net?.hostCrashed(p.host);
     };
 
     const crashBackupHost = (): void => {
@@ -132,12 +138,14 @@ export const remusEngine: EngineDef = {
         if (failovers[i] !== null && p.vm.host === backup) p.vm.crash();
       });
       link.hostDown(backup);
+      net?.hostCrashed(backup);
     };
 
     return {
       start() {
         primaries.forEach((p, i) => {
           p.start();
+          p.output?.onRelease((pkt) => gaps.observe(pkt, sim.now));
           watchPrimary(i);
           watchBackup(i);
         });
@@ -255,6 +263,7 @@ export const remusEngine: EngineDef = {
       };
       if (config.compression !== 'none') metrics.compressionRatio = primaries.reduce((a, p) => a + p.compressionRatio, 0) / n;
       if (failoverMs !== undefined) metrics.failoverMs = failoverMs;
+      if (gaps.measured) metrics.clientOutageMs = gaps.outageMs();
       const invariants: Record<string, boolean> = { noLostOutput: lost === 0, diskConsistent: diskOk };
       if (config.memory) invariants.memoryConsistent = memOk;
       return { metrics, invariants, series: { epochs, remusTimeline: timeline, primaries: per } };

@@ -1,4 +1,5 @@
 import type { SeriesRecord } from '../../scenario/result.js';
+import type { Network } from '../../net/index.js';
 import type { Simulation } from '../../sim/index.js';
 import type { Host } from '../../vm/index.js';
 import { FAILOVER_RESTORE_NS } from './costs.js';
@@ -22,11 +23,6 @@ export interface FailoverOutcome {
   readonly fenced: boolean;
 }
 
-/** Where the clients find the service after failover (lib/net's Network, when wired). */
-interface Redirectable {
-  redirect?(host: Host): void;
-}
-
 /**
  * Failover on the backup (Remus §2.5): the backup stopped hearing from the primary for the
  * heartbeat timeout. It discards what the primary had not committed (held disk writes of later
@@ -39,12 +35,12 @@ export function failover(opts: {
   primary: Primary;
   backup: Host;
   snapshots: SnapshotKeeper | null;
-  network: unknown;
+  network: Network | null;
   timeline: SeriesRecord[];
   /** Epoch numbers for the VM's new life, above anything the primary used. */
   nextEpoch: number;
   onResumed: (o: FailoverOutcome) => void;
-}): FailoverOutcome | null {
+}): FailoverOutcome {
   const { sim, primary, backup } = opts;
   const replica = primary.replica;
   const vm = primary.vm;
@@ -66,11 +62,6 @@ export function failover(opts: {
     diskConsistent = diskMismatch(replica.disk, snap.diskVersions) < 0;
   }
   opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'detected', detail: `backup declares the primary failed; last committed checkpoint ${committed}` });
-  if (replica.image === null || replica.committedCpu === null) {
-    // Disk-only replication keeps no memory image: there is nothing to resume from.
-    opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'no-failover', detail: 'disk-only replication: no memory image' });
-    return null;
-  }
   const outcome: FailoverOutcome = {
     detectedNs: sim.now,
     resumedNs: -1,
@@ -82,12 +73,18 @@ export function failover(opts: {
     diskConsistent,
     fenced,
   };
+  if (replica.image === null || replica.committedCpu === null) {
+    // Disk-only replication keeps no memory image: the disk is safe, but there is no VM to resume.
+    opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'no-failover', detail: 'disk-only replication: no memory image to resume' });
+    return outcome;
+  }
   vm.restoreOn(backup, replica.image, replica.disk, replica.committedCpu);
   sim.schedule(FAILOVER_RESTORE_NS, () => {
     if (!backup.alive) return;
     vm.beginEpoch(opts.nextEpoch);
     vm.resume();
-    (opts.network as Redirectable | null)?.redirect?.(backup);
+    // Unsolicited ARP: the clients' packets now go to the backup.
+    if (opts.network !== null && opts.network.isAttached(vm)) opts.network.redirect(backup, vm);
     outcome.resumedNs = sim.now;
     opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'resumed', detail: `VM running on ${backup.name} from checkpoint ${committed}` });
     opts.onResumed(outcome);

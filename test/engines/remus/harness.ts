@@ -6,7 +6,7 @@ import type { ParamValue } from '../../../lib/params/index.js';
 import { resolveRunParams, simulate, type SimulationOutcome } from '../../../lib/scenario/index.js';
 import { RandomStreams, Simulation, s } from '../../../lib/sim/index.js';
 import { Disk, Host, PageMemory, VM } from '../../../lib/vm/index.js';
-import { getWorkload } from '../../../workloads/index.js';
+import { getWorkload, type WorkloadInstance } from '../../../workloads/index.js';
 
 /** One Remus simulation (no twin): faster than runScenario for property tests. */
 export function remusRun(workload: string, params: Record<string, ParamValue>, seed = 1): SimulationOutcome {
@@ -18,7 +18,13 @@ export function remusRun(workload: string, params: Record<string, ParamValue>, s
  * N primaries (each its own host and `workload` guest) protected by one backup host — the wiring
  * simulate() does not do yet (`remus.primaries` > 1).
  */
-export function multiPrimaryRun(n: number, workload: string, params: Record<string, ParamValue>, seed = 1): { report: EngineReport; sim: Simulation } {
+export function multiPrimaryRun(
+  n: number,
+  workload: string,
+  params: Record<string, ParamValue>,
+  seed = 1,
+  beforeRun?: (sim: Simulation, guests: readonly WorkloadInstance[]) => void,
+): { report: EngineReport; sim: Simulation; guests: WorkloadInstance[] } {
   const p = resolveRunParams('remus', workload, { ...params, 'remus.primaries': n });
   const sim = new Simulation();
   const streams = new RandomStreams(seed);
@@ -40,7 +46,7 @@ export function multiPrimaryRun(n: number, workload: string, params: Record<stri
     params: p,
     vm: primaries[0]!.vm,
     hosts: [primaries[0]!.host, backup],
-    network: null,
+    network: null as unknown as RemusContext["network"],
     faults: faultSchedule(p, p.num('run.durationS')),
     rng: streams.stream('engine'),
     durationNs,
@@ -49,7 +55,8 @@ export function multiPrimaryRun(n: number, workload: string, params: Record<stri
   const inst = remusEngine.create(ctx);
   for (const x of primaries) x.w.start(x.vm);
   inst.start();
+  beforeRun?.(sim, primaries.map((x) => x.w));
   sim.run(durationNs);
   for (const x of primaries) x.vm.vcpu.sync();
-  return { report: inst.finish(sim.now), sim };
+  return { report: inst.finish(sim.now), sim, guests: primaries.map((x) => x.w) };
 }
