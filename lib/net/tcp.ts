@@ -170,6 +170,11 @@ export interface TcpClientOptions {
  * current RTO — standing in for the server-side retransmission of the reply, which the TcpServer
  * helper answers by re-sending its cached reply when the request comes again.
  *
+ * There is no separate transport ACK: the reply acknowledges the request. A server that takes
+ * longer than the RTO to answer therefore draws retransmissions a real TCP stack would have
+ * prevented with its (delayed) ACK; they are harmless here — TcpServer drops the duplicates and the
+ * original's reply still ends the request — but they count as retransmissions.
+ *
  * Several requests may be outstanding on one client (an open-loop population uses one), each with
  * its own deadline and back-off and a shared RTT estimate; head-of-line blocking is not modelled.
  * Like Linux, a connection has one timer: it is set for the earliest deadline and is not cancelled
