@@ -8,19 +8,11 @@ import { EgressMeter } from './meter.js';
 import { MIGRATION_PARAMS } from './params.js';
 import { POLICIES, resolvePolicy } from './policy.js';
 import { Migration } from './rounds.js';
-import { Dom0Work, FixedRateChannel } from './transfer.js';
+import { Dom0Work, FixedRateChannel, NetworkChannel, type Channel } from './transfer.js';
+import { Network } from '../../net/index.js';
 
 const MIB = 1024 * 1024;
 
-/** The network as the migration uses it, once lib/net is wired in (duck-typed until then). */
-interface RedirectingNetwork {
-  redirect(host: Host): void;
-}
-
-function redirectOf(network: unknown): ((host: Host) => void) | undefined {
-  const n = network as Partial<RedirectingNetwork> | null;
-  return n !== null && typeof n === 'object' && typeof n.redirect === 'function' ? (h) => n.redirect!(h) : undefined;
-}
 
 /**
  * Live migration (Clark et al., NSDI '05): stop-and-copy or pre-copy under a named policy,
@@ -38,17 +30,24 @@ export const migrationEngine: EngineDef = {
     if (startNs >= ctx.durationNs)
       throw new InputError('migration.startAtS', `${p.num('migration.startAtS')} s is not before the end of the run (run.durationS = ${ctx.durationNs / 1e9})`, `< ${ctx.durationNs / 1e9}`);
     const shared = p.bool('migration.sharedNic');
-    const channel = new FixedRateChannel(ctx.sim, shared ? p.num('net.clientBandwidthMbps') : p.num('link.bandwidthMbps'), p.num('link.efficiency'));
+    const [source, target] = ctx.hosts;
+    // With lib/net wired in, the stream is a flow competing with the workload's traffic; without
+    // it, a path of fixed goodput (the same rate when nothing else is sent).
+    const net = ctx.network instanceof Network ? ctx.network : null;
+    const channel: Channel =
+      net !== null
+        ? new NetworkChannel(shared ? net.clientNic(source).tx : net.hostLink(source, target))
+        : new FixedRateChannel(ctx.sim, shared ? p.num('net.clientBandwidthMbps') : p.num('link.bandwidthMbps'), p.num('link.efficiency'));
     const migration = new Migration({
       sim: ctx.sim,
       vm: ctx.vm,
-      target: ctx.hosts[1],
+      target,
       policy,
       channel,
-      dom0: new Dom0Work(ctx.hosts[0].dom0Cpu, DOM0_CPU_NS_PER_BYTE),
+      dom0: new Dom0Work(source.dom0Cpu, DOM0_CPU_NS_PER_BYTE),
       disk: p.bool('migration.disk'),
       costs: DEFAULT_STOP_PHASE_COSTS,
-      redirect: redirectOf(ctx.network),
+      ...(net !== null ? { redirect: (host: Host) => net.redirect(host, ctx.vm) } : {}),
     });
     const memoryBytes = ctx.vm.memory.sizeBytes;
     const memoryPages = ctx.vm.memory.pages;
