@@ -153,7 +153,8 @@ export const remusEngine: EngineDef = {
           sim.at(f.atNs, () => {
             switch (f.kind) {
               case 'primaryCrash':
-                primaries.forEach((_, i) => crashPrimaryHost(i));
+                // The first primary's host; with several primaries the others stay protected.
+                crashPrimaryHost(0);
                 break;
               case 'backupCrash':
                 crashBackupHost();
@@ -201,7 +202,7 @@ export const remusEngine: EngineDef = {
       let lost = 0;
       let memOk = true;
       let diskOk = true;
-      let allProtected = true;
+      let anyUnprotected = false;
       let failoverMs: number | undefined;
       primaries.forEach((p, i) => {
         const s = p.stats;
@@ -218,7 +219,7 @@ export const remusEngine: EngineDef = {
         bytes += s.wireBytes + s.diskBytes;
         raw += s.rawBytes;
         wireMem += s.wireBytes;
-        if (p.state !== 'protected') allProtected = false;
+        if (p.state !== 'protected') anyUnprotected = true;
         let pMem: boolean | null = null;
         let pDisk = true;
         if (fo !== null) {
@@ -259,7 +260,7 @@ export const remusEngine: EngineDef = {
         replicationMbps: (bytes * 8) / (protectedS / n) / 1e6,
         lostOutputs: lost,
         compressionRatio: wireMem > 0 && config.compression !== 'none' ? raw / Math.max(1, wireMem - checkpoints * 0) : 1,
-        protected: allProtected,
+        protected: !anyUnprotected,
       };
       if (config.compression !== 'none') metrics.compressionRatio = primaries.reduce((a, p) => a + p.compressionRatio, 0) / n;
       if (failoverMs !== undefined) metrics.failoverMs = failoverMs;
