@@ -52,6 +52,27 @@ export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from
 export { PageMemory, DirtyLog, Disk, Nic, Host, HostCpu, VCpu, VM, type Packet, type GuestProgram, type CpuState } from './vm/index.js';
 export { Simulation, SimulationError, Signal, RandomStream, RandomStreams, maxMinShare, ns, us, ms, s, toMs, toS, type Nanos } from './sim/index.js';
 
+// The network: links, topology, transports, client populations.
+export {
+  Network,
+  Channel,
+  Flow,
+  Link,
+  Timeline,
+  RequestLog,
+  TcpClient,
+  TcpServer,
+  DatagramClient,
+  GapMeter,
+  ClosedLoopClients,
+  OpenLoopClients,
+  RtoEstimator,
+  TCP_RTO_MIN_NS,
+  TCP_CONNECTION_TIMEOUT_NS,
+  type NetworkOptions,
+  type TimelineRecord,
+} from './net/index.js';
+
 // Statistics, sweeps, analysis.
 export * from './metrics/index.js';
 export {

@@ -66,7 +66,8 @@ export class Nic {
 
   /** The guest sends: stamp provenance, then egress hook (if any), then transmit. */
   send(p: Omit<Packet, 'epoch' | 'seq'>): void {
-    const pkt: Packet = { ...p, epoch: this.epoch, seq: this.seq++ };
+    // Fields written out: a spread plus extra properties takes V8's slow path (≈100× slower).
+    const pkt: Packet = { bytes: p.bytes, client: p.client, kind: p.kind, payload: p.payload, epoch: this.epoch, seq: this.seq++ };
     if (this.egress !== null) this.egress(pkt, this.transmitFn);
     else this.transmitFn(pkt);
   }
