@@ -28,7 +28,8 @@ export function migrate(preset: WorkloadPreset, input: Record<string, ParamValue
   const disk = new Disk(Math.round((params.num('vm.diskMiB') * 1048576) / 4096), { contentBacked: workload.contentBacked });
   const vm = new VM({ sim, host: hosts[0], memory, disk, program: workload, cpuBound: workload.cpuBound });
   network?.attachVm(vm);
-  const instance = engine.create({ sim, params, vm, hosts, network, faults: [], rng: streams.stream('engine'), durationNs });
+  // Without a network the engine falls back to its fixed-rate path (it checks `instanceof Network`).
+  const instance = engine.create({ sim, params, vm, hosts, network: network as Network, faults: [], rng: streams.stream('engine'), durationNs });
   workload.start(vm);
   instance.start();
   sim.run(durationNs);
