@@ -127,6 +127,7 @@ export async function measure(exp: MeasuredExperiment, opts: MeasureOptions): Pr
     points: rows.length,
     ok: ok.length,
     failed: failedPoints(exp, rows),
+    fixed: plan.params,
     gridKeys: Object.keys(plan.grid).sort(),
     groups: metricGroups(exp, ok, plan.grid),
     checks,

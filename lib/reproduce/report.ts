@@ -168,7 +168,8 @@ function details(entry: ReportEntry): string {
   if (outcome.kind === 'not-run') return text + `**Not run:** ${outcome.reason}\n\n`;
   if (outcome.kind === 'configuration') return text + `Configuration only (see the calibration table).\n\n`;
   if (exp.kind !== 'measured') return text;
-  text += `Sweep: ${exp.sweep.engine} on ${exp.sweep.workload}; ${outcome.points} points, ${outcome.ok} ok; raw runs in \`${outcome.store}\`.\n\n`;
+  const fixed = Object.keys(outcome.fixed).length === 0 ? '' : ` with ${fmtParams(outcome.fixed)}`;
+  text += `Sweep: ${exp.sweep.engine} on ${exp.sweep.workload}${fixed} (other parameters at their defaults); ${outcome.points} points, ${outcome.ok} ok; raw runs in \`${outcome.store}\`.\n\n`;
   text += metricTable(exp, outcome);
   if (outcome.failed.length > 0) {
     text += `\n**${outcome.failed.length} of ${outcome.points} points failed:**\n\n`;

@@ -170,6 +170,8 @@ export type ExperimentOutcome =
       readonly points: number;
       readonly ok: number;
       readonly failed: readonly FailedPoint[];
+      /** The fixed parameters of this run's sweep (quick overrides applied). */
+      readonly fixed: Readonly<Record<string, ParamValue>>;
       /** Grid keys the groups vary over. */
       readonly gridKeys: readonly string[];
       readonly groups: readonly MetricGroup[];

@@ -15,6 +15,7 @@ function ran(exp: typeof within, values: number[]): ReportEntry {
       points: values.length,
       ok: values.length,
       failed: [],
+      fixed: { 'run.durationS': 5 },
       gridKeys: [],
       groups: [{ shown: exp.show[0]!, key: {}, summary: summaryOf(values) }],
       checks: [checkResult(exp, values)],
@@ -103,6 +104,10 @@ describe('writeReport', () => {
     const table = md.slice(md.indexOf('| row |'), md.indexOf('### Flagged rows'));
     expect(table).not.toContain('Another experiment');
     expect(md.indexOf('## Other experiments')).toBeLessThan(md.indexOf('### Another experiment'));
+  });
+
+  it('states each sweep’s fixed parameters and where its raw runs are', () => {
+    expect(md).toContain('Sweep: unprotected on synthetic with run.durationS = 5 (other parameters at their defaults); 3 points, 3 ok; raw runs in `stores/exp-c1`.');
   });
 
   it('links each figure as SVG and PNG', () => {

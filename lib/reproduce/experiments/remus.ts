@@ -250,8 +250,8 @@ export const remusFailover: MeasuredExperiment = {
   kind: 'measured',
   id: 'remus-failover',
   title: 'Failover: the primary crashes mid-run',
-  paperFigure: 'Remus, failover (no figure)',
-  setup: 'Remus, key-value store with clients, primary host crashes at 15 s of 30 s',
+  paperFigure: 'Remus, failover (described, not plotted)',
+  setup: 'Remus, key-value store with closed-loop clients, the primary host crashes mid-run',
   sweep: { engine: 'remus', workload: 'kvstore', params: { 'run.durationS': 30, 'faults.primaryCrashAtS': 15 }, replicates: 5, timeLimitS: 300 },
   quick: { params: { 'run.durationS': 6, 'faults.primaryCrashAtS': 3 }, replicates: 2, timeLimitS: 60 },
   show: [
