@@ -2,6 +2,7 @@ import { InputError } from '../lib/params/index.js';
 import { idle } from './presets/idle.js';
 import { synthetic } from './presets/synthetic.js';
 import { specCint } from './presets/spec-cint.js';
+import { apacheStatic } from './presets/apache-static.js';
 import { quake3 } from './presets/quake3.js';
 import { mmuncher } from './presets/mmuncher.js';
 import { trace } from './presets/trace.js';
@@ -16,7 +17,7 @@ export { idle } from './presets/idle.js';
 export { synthetic, SYNTHETIC_DEFAULT_EPOCH_MS } from './presets/synthetic.js';
 
 /** Every named preset, in the order of DESIGN §3.4. */
-export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic, kernelCompile, quake3, mmuncher, specCint, postmark, kvstore, trace];
+export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic, kernelCompile, apacheStatic, quake3, mmuncher, specCint, postmark, kvstore, trace];
 
 export function workloadNames(): string[] {
   return WORKLOADS.map((w) => w.name);
