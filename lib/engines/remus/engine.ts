@@ -267,7 +267,14 @@ export const remusEngine: EngineDef = {
       if (gaps.measured) metrics.clientOutageMs = gaps.outageMs();
       const invariants: Record<string, boolean> = { noLostOutput: lost === 0, diskConsistent: diskOk };
       if (config.memory) invariants.memoryConsistent = memOk;
-      return { metrics, invariants, series: { epochs, remusTimeline: timeline, primaries: per } };
+      // Released packets the failover took back (from epochs the backup never committed).
+      const fo0 = failovers[0];
+      if (fo0 !== null)
+        for (const r of gaps.rows)
+          if ((r.epoch as number) > fo0.committedEpoch && (r.epoch as number) < POST_FAILOVER_EPOCH_BASE && (r.timeS as number) * 1e9 <= fo0.detectedNs) r.lost = true;
+      const series: Record<string, SeriesRecord[]> = { epochs, remusTimeline: timeline, primaries: per };
+      if (gaps.rows.length > 0) series.output = gaps.rows;
+      return { metrics, invariants, series };
     }
   },
 };

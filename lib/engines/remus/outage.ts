@@ -1,4 +1,8 @@
+import type { SeriesRecord } from '../../scenario/result.js';
 import type { Packet } from '../../vm/index.js';
+
+/** At most this many `output` rows are kept (the first ones): a series, not a packet trace. */
+export const OUTPUT_SERIES_MAX = 50_000;
 
 /**
  * `clientOutageMs` from what the service lets out: for each client, the gaps between successive
@@ -11,10 +15,14 @@ export class ClientGapMeter {
   private readonly sum = new Map<number, number>();
   private readonly count = new Map<number, number>();
   private readonly max = new Map<number, number>();
+  /** One row per released packet: when, to whom, from which epoch, after what gap. */
+  readonly rows: SeriesRecord[] = [];
 
   observe(p: Packet, nowNs: number): void {
     const prev = this.last.get(p.client);
     this.last.set(p.client, nowNs);
+    if (this.rows.length < OUTPUT_SERIES_MAX)
+      this.rows.push({ timeS: nowNs / 1e9, client: p.client, epoch: p.epoch, gapMs: prev === undefined ? null : (nowNs - prev) / 1e6, lost: false });
     if (prev === undefined) return;
     const gap = nowNs - prev;
     this.sum.set(p.client, (this.sum.get(p.client) ?? 0) + gap);
