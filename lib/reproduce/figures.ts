@@ -98,7 +98,9 @@ export function meanBars(rows: readonly Row[], bars: readonly Bar[], title: stri
     const s = summarize(xs);
     if (s.n > 0) values.push({ case: b.label, mean: s.mean });
   }
-  return roundsChart(values, { x: 'case', y: 'mean', title, xTitle: '', yTitle });
+  const spec = roundsChart(values, { x: 'case', y: 'mean', title, xTitle: '', yTitle }) as TopLevelSpec & { encoding: { x: object } };
+  // Bars in the order given (SPEC's run order, none → xor-rle → hybrid), not alphabetical.
+  return { ...spec, encoding: { ...spec.encoding, x: { ...spec.encoding.x, sort: null } } } as TopLevelSpec;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveFigure } from '../analysis/index.js';
+import { isInputError } from '../params/index.js';
 import { runScenario } from '../scenario/index.js';
 import type { RunResult } from '../scenario/result.js';
 import {
@@ -97,7 +98,14 @@ function detailRun(exp: MeasuredExperiment, spec: SweepSpec, rows: readonly Swee
 
 /** Run one experiment's sweep (resuming its store), then summarize, judge and draw it. */
 export async function measure(exp: MeasuredExperiment, opts: MeasureOptions): Promise<ExperimentOutcome> {
-  const spec = validateSpec(sweepSpecFor(exp, opts.quick));
+  let spec: SweepSpec;
+  try {
+    spec = validateSpec(sweepSpecFor(exp, opts.quick));
+  } catch (e) {
+    // An engine the contract does not list yet (spare, active) fails the schema: not run, with why.
+    if (isInputError(e)) return { kind: 'not-run', reason: `its sweep is not valid in this build: ${e.message.replace(/\s*\n\s*/g, ' ')}` };
+    throw e;
+  }
   const reason = unavailableReason(spec);
   if (reason !== undefined) return { kind: 'not-run', reason };
   const store = storePath(exp.id, opts.quick);

@@ -126,3 +126,22 @@ describe('unavailableReason', () => {
     expect(unavailableReason(spec({ params: { 'run.durationS': 5, 'faults.hostCrashAtS': 9 } }))).toMatch(/faults\.hostCrashAtS/);
   });
 });
+
+describe('measure', () => {
+  it('reports an experiment on an engine the contract does not have yet as not run, with the reason', async () => {
+    const { measure } = await import('../../lib/reproduce/index.js');
+    const exp: MeasuredExperiment = {
+      kind: 'measured',
+      id: 'spare-later',
+      title: 'SPARE',
+      paperFigure: 'SPARE fig. 1',
+      setup: 'wave 2',
+      sweep: { engine: 'spare', workload: 'kvstore', replicates: 1 },
+      quick: {},
+      show: [],
+    };
+    const outcome = await measure(exp, { out: '/nonexistent-never-written', quick: true });
+    expect(outcome.kind).toBe('not-run');
+    expect(outcome.kind === 'not-run' && outcome.reason).toMatch(/^its sweep is not valid in this build: .*engine "spare" is not available yet/);
+  });
+});
