@@ -9,6 +9,7 @@ import { trace } from './presets/trace.js';
 import { kernelCompile } from './presets/kernel-compile.js';
 import { postmark } from './presets/postmark.js';
 import { kvstore } from './presets/kvstore.js';
+import { specweb2005 } from './presets/specweb2005.js';
 import type { WorkloadPreset } from './workload.js';
 
 export { type WorkloadPreset, type WorkloadInstance, type WorkloadEnv, RateCarry } from './workload.js';
@@ -17,7 +18,7 @@ export { idle } from './presets/idle.js';
 export { synthetic, SYNTHETIC_DEFAULT_EPOCH_MS } from './presets/synthetic.js';
 
 /** Every named preset, in the order of DESIGN §3.4. */
-export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic, kernelCompile, apacheStatic, quake3, mmuncher, specCint, postmark, kvstore, trace];
+export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic, kernelCompile, specweb2005, apacheStatic, quake3, mmuncher, specCint, postmark, kvstore, trace];
 
 export function workloadNames(): string[] {
   return WORKLOADS.map((w) => w.name);
