@@ -67,6 +67,7 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
       const onSigint = (): void => stop.abort();
       process.once('SIGINT', onSigint);
       let bar: ProgressReporter | undefined;
+      const started = performance.now();
       try {
         const result = await reproduce({
           out: flags.out,
@@ -95,6 +96,7 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
         if (flagged.length > 0) text += `outside tolerance (flagged in the report): ${flagged.join(', ')}\n`;
         if (notRun > 0) text += `${notRun} experiment${notRun === 1 ? '' : 's'} not run (reasons in the report)\n`;
         stdout.write(text);
+        stderr.write(`reproduce: finished in ${formatDuration(performance.now() - started)}\n`);
         setExitCode(0);
       } catch (e) {
         bar?.stop();
