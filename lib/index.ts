@@ -7,6 +7,7 @@ export { MODEL_VERSION, TOOLKIT_VERSION } from './version.js';
 // Running one configuration.
 export {
   runScenario,
+  validateRequest,
   resolveRunParams,
   overheadPct,
   checkSeed,
@@ -88,6 +89,15 @@ export {
   sweepSpecJsonSchema,
   readStore,
   mergeStores,
+  resolveShard,
+  parseShard,
+  progressReporter,
+  SpecError,
+  deterministicPart,
+  type SweepProgress,
+  type SweepManifest,
+  type Shard,
+  type RunnerRef,
   type SweepSpec,
   type SweepSpecInput,
   type SweepRow,

@@ -1,4 +1,4 @@
-export { runScenario, resolveRunParams, overheadPct, checkSeed, MAX_SEED } from './run.js';
+export { runScenario, validateRequest, resolveRunParams, overheadPct, checkSeed, MAX_SEED } from './run.js';
 export { simulate, type SimulationOutcome } from './simulate.js';
 export { COMMON_PARAMS } from './common-params.js';
 export { ENGINE_DEFS, getEngine } from './engines.js';

@@ -25,6 +25,17 @@ export function resolveRunParams(engineName: string, workloadName: string, input
 }
 
 /**
+ * Check a request the way `runScenario` would, without running it: engine, workload, every
+ * parameter, the seed and the fault schedule. Throws InputError. Sweeps check every point first,
+ * so a bad grid fails before anything runs.
+ */
+export function validateRequest(req: RunRequest): void {
+  checkSeed(req.seed ?? 1);
+  const params = resolveRunParams(req.engine, req.workload, req.params);
+  faultSchedule(params, params.num('run.durationS'));
+}
+
+/**
  * Run one configuration: the engine over the workload, and — for a protected engine — its
  * unprotected twin with the same workload, parameters and seed, for `overheadPct`. Throws
  * InputError on bad input before anything runs. Only `metrics.wallMs` depends on the machine.

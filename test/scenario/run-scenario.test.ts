@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../lib/params/index.js';
-import { runScenario } from '../../lib/scenario/index.js';
+import { runScenario, validateRequest } from '../../lib/scenario/index.js';
 
 const strip = (r: ReturnType<typeof runScenario>) => ({ ...r, metrics: { ...r.metrics, wallMs: 0 } });
 
@@ -66,5 +66,13 @@ describe('dirty-page metrics', () => {
     const r = runScenario({ engine: 'unprotected', workload: 'synthetic', params: { 'run.durationS': 4, 'workload.dirtyPagesPerS': 2500 } });
     expect(r.metrics.dirtyPagesPeak).toBe(2500);
     expect(r.metrics.dirtyPagesPerSMean).toBe(2500);
+  });
+});
+
+describe('validateRequest(request)', () => {
+  it('accepts a good request and rejects what runScenario would reject, without running', () => {
+    expect(() => validateRequest({ engine: 'unprotected', workload: 'idle', params: { 'run.durationS': 5 } })).not.toThrow();
+    expect(() => validateRequest({ engine: 'unprotected', workload: 'idle', seed: 2 ** 40 })).toThrow(/seed/);
+    expect(() => validateRequest({ engine: 'unprotected', workload: 'idle', params: { 'faults.vmCrashAtS': 61 } })).toThrow(/not before the end/);
   });
 });
