@@ -1,6 +1,7 @@
 import { InputError } from '../../params/index.js';
 import { s as seconds } from '../../sim/index.js';
 import type { Host } from '../../vm/index.js';
+import type { SeriesRecord } from '../../scenario/result.js';
 import type { EngineDef, EngineReport } from '../engine.js';
 import { DOM0_CPU_NS_PER_BYTE } from './costs.js';
 import { DEFAULT_STOP_PHASE_COSTS } from './downtime.js';
@@ -55,7 +56,43 @@ export const migrationEngine: EngineDef = {
     return {
       start() {
         meter = new EgressMeter(ctx.sim, ctx.vm);
-        ctx.sim.at(startNs, () => ctx.sim.process(migration.run(), 'migration'));
+        ctx.sim.at(startNs, () => {
+          if (ctx.vm.status !== 'crashed') ctx.sim.process(migration.run(), 'migration');
+        });
+        // Faults: a crashed host takes the VM with it if the VM runs there; a failure of either
+        // host (or of the VM) before the switch abandons the migration.
+        const crashHost = (h: Host, why: string): void => {
+          if (!h.alive) return;
+          h.alive = false;
+          net?.hostCrashed(h);
+          migration.abort(why);
+          if (ctx.vm.host === h) ctx.vm.crash();
+        };
+        for (const f of ctx.faults) {
+          ctx.sim.at(f.atNs, () => {
+            switch (f.kind) {
+              case 'primaryCrash':
+                crashHost(source, 'source host crashed');
+                break;
+              case 'backupCrash':
+                crashHost(target, 'target host crashed');
+                break;
+              case 'hostCrash':
+                crashHost(ctx.vm.host, `host ${ctx.vm.host.name} crashed`);
+                break;
+              case 'vmCrash':
+                migration.abort('VM crashed');
+                ctx.vm.crash();
+                break;
+              case 'linkDown': {
+                const link = net?.link(source, target);
+                link?.setDown(true);
+                if (f.forNs !== undefined) ctx.sim.schedule(f.forNs, () => link?.setDown(false));
+                break;
+              }
+            }
+          });
+        }
       },
       finish(endNs): EngineReport {
         const m = migration;
@@ -63,6 +100,7 @@ export const migrationEngine: EngineDef = {
         const until = m.resumedNs >= 0 ? m.resumedNs : endNs;
         const metrics: Record<string, number | boolean> = {
           migrationCompleted: done,
+          migrationAborted: m.abortReason !== null,
           totalTimeS: (until - m.startNs) / 1e9,
           downtimeMs: done ? (m.reachableNs - m.pausedNs) / 1e6 : m.pausedNs >= 0 ? (endNs - m.pausedNs) / 1e6 : 0,
           rounds: m.memoryRounds,
@@ -75,7 +113,9 @@ export const migrationEngine: EngineDef = {
         const invariants: Record<string, boolean> = {};
         if (m.memoryConsistent !== null) invariants.memoryConsistent = m.memoryConsistent;
         if (m.diskConsistent !== null) invariants.diskConsistent = m.diskConsistent;
-        return { metrics, invariants, series: { rounds: m.rounds } };
+        const series: Record<string, SeriesRecord[]> = { rounds: m.rounds };
+        if (m.abortReason !== null) series.migration = [{ event: 'aborted', reason: m.abortReason, timeS: m.abortedNs / 1e9 }];
+        return { metrics, invariants, series };
       },
     };
   },

@@ -79,7 +79,53 @@ export class Migration {
     return cap;
   }
 
+  /** Why the migration was abandoned (a host or the VM failed before the switch), or null. */
+  abortReason: string | null = null;
+  private switched = false;
+  private running = false;
+
+  /**
+   * A failure during the migration (fault injection): before the switch, the migration is
+   * abandoned — the VM runs on at the source if it is still alive; after it, nothing to do here.
+   */
+  abort(reason: string): void {
+    if (this.running && !this.switched && this.abortReason === null) {
+      this.abortReason = reason;
+      this.abortedNs = this.s.sim.now;
+    }
+  }
+
+  /** When the migration was abandoned, or −1. */
+  abortedNs = -1;
+
   *run(): Process<void> {
+    this.running = true;
+    try {
+      yield* this.migrate();
+    } catch (e) {
+      if (!(e instanceof Aborted)) throw e;
+      this.cleanUpAfterAbort();
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private checkAbort(): void {
+    if (this.abortReason !== null) throw new Aborted();
+  }
+
+  private cleanUpAfterAbort(): void {
+    const vm = this.s.vm;
+    this.s.dom0.release();
+    if (vm.memory.logDirtyEnabled) vm.memory.disableLogDirty();
+    if (this.s.disk) vm.disk.stopTracking();
+    if (vm.status !== 'crashed') {
+      if (vm.vcpu.throttleFraction > 0) vm.vcpu.setThrottle(0);
+      if (vm.status === 'paused') vm.resume(); // the source resumes it: Xen's failed-migration path
+    }
+  }
+
+  private *migrate(): Process<void> {
     const { sim, vm, policy } = this.s;
     this.startNs = sim.now;
     vm.vcpu.sync();
@@ -105,8 +151,10 @@ export class Migration {
     }
 
     // Stop phase: suspend, send what is left and the CPU state, switch, start up, redirect.
+    this.checkAbort();
     const stop = new StopPhase(sim, vm, this.s.costs);
     yield* stop.suspend();
+    this.checkAbort();
     this.pausedNs = stop.pausedNs;
     // Pre-copy: what the log holds after the suspend; stop-and-copy: every page.
     const list = precopy ? inSendOrder(source.dirty.readAndClear(), source.pages, policy.order) : null;
@@ -124,6 +172,7 @@ export class Migration {
       diskFinal = d.sent;
     }
     yield this.transmit(CPU_STATE_BYTES);
+    this.checkAbort();
     this.s.dom0.release();
     this.memoryRounds++;
     this.record(memory, this.memoryRounds, true, { sent: r.sent, skipped: 0, bytes: r.bytes, durationNs: sim.now - t0, pending: 0 }, {
@@ -136,6 +185,7 @@ export class Migration {
     this.memoryConsistent = memory.firstDifference() === -1;
     if (disk !== null) this.diskConsistent = disk.firstDifference() === -1;
     vm.moveTo(this.s.target, targetMemory, targetDisk);
+    this.switched = true;
     yield* stop.startOnTarget();
     if (vm.vcpu.throttleFraction > 0) vm.vcpu.setThrottle(0); // throttling ends with the migration
     this.resumedNs = stop.resumedNs;
@@ -268,6 +318,7 @@ export class Migration {
       if (b === 0) continue;
       sent += b;
       yield this.transmit(b * image.unitBytes);
+      this.checkAbort();
     }
     if (marks !== null) copyMarked(image, marks);
     return { sent, skipped, bytes: sent * image.unitBytes };
@@ -320,5 +371,12 @@ function copyMarked(image: Image, marks: Uint8Array): void {
     const first = i;
     while (i < n && marks[i] === 1) i++;
     if (i > first) image.copyRange(first, i);
+  }
+}
+
+/** Thrown inside the migration process to unwind it when a failure abandons the migration. */
+class Aborted extends Error {
+  constructor() {
+    super('migration aborted');
   }
 }

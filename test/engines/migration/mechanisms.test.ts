@@ -205,3 +205,34 @@ describe('determinism', () => {
     expect(JSON.stringify({ ...a, metrics: { ...a.metrics, wallMs: 0 } })).toBe(JSON.stringify({ ...b, metrics: { ...b.metrics, wallMs: 0 } }));
   });
 });
+
+describe('failures during a migration', () => {
+  const base = { 'run.durationS': 20, 'migration.startAtS': 5 };
+  it('the target host crashes mid-migration: abandoned, the VM runs on at the source', () => {
+    const r = runScenario({ engine: 'migration', workload: 'quake3', params: { ...base, 'faults.backupCrashAtS': 7 } });
+    expect(r.metrics.migrationCompleted).toBe(false);
+    expect(r.metrics.migrationAborted).toBe(true);
+    expect(r.series.migration![0]!.reason).toBe('target host crashed');
+    expect(r.metrics.framesPerS as number).toBeCloseTo(20, 0); // the server never stopped
+  });
+  it('the source host crashes mid-migration: the VM is lost with it', () => {
+    const r = runScenario({ engine: 'migration', workload: 'quake3', params: { ...base, 'faults.primaryCrashAtS': 7 } });
+    expect(r.metrics.migrationAborted).toBe(true);
+    expect(r.metrics.framesPerS as number).toBeLessThan(8);
+  });
+  it('the source host crashes after the switch: nothing is lost', () => {
+    const r = runScenario({ engine: 'migration', workload: 'quake3', params: { ...base, 'faults.primaryCrashAtS': 15 } });
+    expect(r.metrics.migrationCompleted).toBe(true);
+    expect(r.metrics.migrationAborted).toBe(false);
+    expect(r.invariants.memoryConsistent).toBe(true);
+    expect(r.metrics.framesPerS as number).toBeCloseTo(20, 0);
+  });
+  it('a host-to-host link outage stalls a migration over that link until it heals', () => {
+    const p = { 'migration.policy': 'stop-and-copy', 'migration.sharedNic': false, 'workload.dirtyPagesPerS': 0, 'vm.memoryMiB': 64, 'run.durationS': 30, 'migration.startAtS': 2 };
+    const ok = runScenario({ engine: 'migration', workload: 'synthetic', params: p });
+    const cut = runScenario({ engine: 'migration', workload: 'synthetic', params: { ...p, 'faults.linkDownAtS': 2.1, 'faults.linkDownForS': 3 } });
+    expect(cut.metrics.migrationCompleted).toBe(true);
+    expect(cut.invariants.memoryConsistent).toBe(true);
+    expect((cut.metrics.downtimeMs as number) - (ok.metrics.downtimeMs as number)).toBeGreaterThan(2900);
+  });
+});
