@@ -1,0 +1,87 @@
+/**
+ * Properties every engine must have, run against every engine that exists (pure-rand style: one
+ * shared suite, many implementations). Engine-specific suites live beside this file.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ENGINE_DEFS, runScenario, type RunRequest, type RunResult } from '../../lib/scenario/index.js';
+
+/** What each engine needs to act within a short run (a migration must start and finish before the end). */
+const ENGINE_PARAMS: Record<string, Record<string, number | string | boolean>> = {
+  unprotected: { 'run.durationS': 3 },
+  migration: { 'migration.startAtS': 1, 'run.durationS': 20 },
+  remus: { 'run.durationS': 3 },
+};
+/** The invariants each engine must report on every run (DESIGN §4). */
+const REQUIRED_INVARIANTS: Record<string, string[]> = {
+  unprotected: [],
+  migration: ['memoryConsistent'],
+  remus: ['memoryConsistent', 'diskConsistent', 'noLostOutput'],
+};
+
+const withoutWall = (r: RunResult): string => JSON.stringify({ ...r, metrics: { ...r.metrics, wallMs: 0 } });
+
+const syntheticArb = fc.record({
+  locality: fc.constantFrom('uniform', 'hotcold', 'zipf', 'sequential'),
+  rate: fc.integer({ min: 0, max: 20_000 }),
+  wsMiB: fc.integer({ min: 1, max: 64 }),
+  cpuBound: fc.boolean(),
+  seed: fc.integer({ min: 0, max: 1000 }),
+});
+
+for (const engine of ENGINE_DEFS) {
+  const base = ENGINE_PARAMS[engine.name] ?? {};
+  const request = (w: fc.infer<typeof syntheticArb>): RunRequest => ({
+    engine: engine.name,
+    workload: 'synthetic',
+    seed: w.seed,
+    params: {
+      'vm.memoryMiB': 64,
+      ...base,
+      'workload.locality': w.locality,
+      'workload.dirtyPagesPerS': w.rate,
+      'workload.workingSetMiB': w.wsMiB,
+      'workload.cpuBound': w.cpuBound,
+    },
+  });
+
+  describe(`engine ${engine.name}: shared properties`, () => {
+    it('gives byte-identical results for the same configuration and seed', () => {
+      fc.assert(
+        fc.property(syntheticArb, (w) => {
+          expect(withoutWall(runScenario(request(w)))).toBe(withoutWall(runScenario(request(w))));
+        }),
+        { numRuns: 4 },
+      );
+    });
+
+    it('keeps every invariant it reports when nothing fails, on random workloads', () => {
+      fc.assert(
+        fc.property(syntheticArb, (w) => {
+          const r = runScenario(request(w));
+          for (const name of REQUIRED_INVARIANTS[engine.name] ?? []) expect(Object.keys(r.invariants)).toContain(name);
+          for (const [name, held] of Object.entries(r.invariants)) expect({ name, held }).toEqual({ name, held: true });
+        }),
+        { numRuns: 6 },
+      );
+    });
+
+    it('reports finite metrics and flat series records of the contract shape', () => {
+      const r = runScenario(request({ locality: 'hotcold', rate: 5000, wsMiB: 32, cpuBound: true, seed: 3 }));
+      expect(r.engine).toBe(engine.name);
+      for (const [k, v] of Object.entries(r.metrics)) {
+        if (typeof v === 'number') expect({ k, finite: Number.isFinite(v) }).toEqual({ k, finite: true });
+        else expect(typeof v).toBe('boolean');
+      }
+      for (const records of Object.values(r.series))
+        for (const rec of records.slice(0, 50)) for (const v of Object.values(rec)) expect(['number', 'string', 'boolean'].includes(typeof v) || v === null).toBe(true);
+    });
+
+    it('serves a kvstore guest with every reply correct when nothing fails', () => {
+      const r = runScenario({ engine: engine.name, workload: 'kvstore', seed: 11, params: { 'run.durationS': 4, ...base } });
+      expect(r.metrics.wrongReplies).toBe(0);
+      for (const [name, held] of Object.entries(r.invariants)) expect({ name, held }).toEqual({ name, held: true });
+      expect(r.metrics.throughputOpsPerS as number).toBeGreaterThan(0);
+    });
+  });
+}
