@@ -264,7 +264,8 @@ export const remusEngine: EngineDef = {
       };
       if (config.compression !== 'none') metrics.compressionRatio = primaries.reduce((a, p) => a + p.compressionRatio, 0) / n;
       if (failoverMs !== undefined) metrics.failoverMs = failoverMs;
-      if (gaps.measured) metrics.clientOutageMs = gaps.outageMs();
+      const failedAt = crashAt[0]!;
+      if (gaps.measured && failovers[0] !== null && failedAt >= 0) metrics.clientOutageMs = gaps.outageAcrossMs(failedAt);
       const invariants: Record<string, boolean> = { noLostOutput: lost === 0, diskConsistent: diskOk };
       if (config.memory) invariants.memoryConsistent = memOk;
       // Released packets the failover took back (from epochs the backup never committed).

@@ -6,9 +6,10 @@ export const OUTPUT_SERIES_MAX = 50_000;
 
 /**
  * `clientOutageMs` from what the service lets out: for each client, the gaps between successive
- * packets released to it. A closed-loop client's normal gap is think time plus latency; the
- * longest gap beyond that client's mean gap is the longest it waited for the service beyond
- * normal — a failover shows up as detection + restore + the TCP retransmission that follows.
+ * packets released to it. A closed-loop client's normal gap is think time plus latency; the gap
+ * that spans a crash, beyond that client's mean gap, is how long it waited for the service beyond
+ * normal — detection + restore + the TCP retransmission that follows. (A client-side measure from
+ * lib/net's request log would be exact; this one needs no access to the clients.)
  */
 export class ClientGapMeter {
   private readonly last = new Map<number, number>();
@@ -35,12 +36,29 @@ export class ClientGapMeter {
     return this.count.size > 0;
   }
 
-  /** The longest gap beyond a client's mean gap, over all clients (ms). */
-  outageMs(): number {
+  /**
+   * The longest time a client went without the service across the instant `atNs` (a crash),
+   * beyond its normal gap (its mean gap otherwise): detection, restore and the TCP
+   * retransmission back-off after it. Clients that got nothing after the crash are not counted.
+   */
+  outageAcrossMs(atNs: number): number {
+    const atS = atNs / 1e9;
+    const before = new Map<number, number>();
+    const after = new Map<number, number>();
+    for (const r of this.rows) {
+      const c = r.client as number;
+      const t = r.timeS as number;
+      if (t < atS) before.set(c, t);
+      else if (!after.has(c)) after.set(c, t);
+    }
     let worst = 0;
-    for (const [c, n] of this.count) {
-      const mean = this.sum.get(c)! / n;
-      worst = Math.max(worst, this.max.get(c)! - mean);
+    for (const [c, t1] of after) {
+      const t0 = before.get(c);
+      if (t0 === undefined) continue;
+      const span = (t1 - t0) * 1e9;
+      const n = this.count.get(c) ?? 0;
+      const normal = n > 1 ? (this.sum.get(c)! - span) / (n - 1) : 0;
+      worst = Math.max(worst, span - normal);
     }
     return worst / 1e6;
   }
