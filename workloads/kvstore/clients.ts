@@ -62,6 +62,8 @@ export class KvClients {
   /** issuedKey[v] = record written by version v (−1: none). Grows. */
   private issuedKey = new Int32Array(1024).fill(-1);
   private readonly acked: Float64Array;
+  /** When each session last had a reply (stalled sessions show up here). */
+  private readonly lastDone: Float64Array;
   readonly latencyMs = new Recorder();
   private _reads = 0;
   private _updates = 0;
@@ -76,6 +78,7 @@ export class KvClients {
     this.o = o;
     this.cdf = zipfTable(o.records, o.zipfS);
     this.acked = new Float64Array(o.records);
+    this.lastDone = new Float64Array(o.clients);
     // Scramble ranks over keys with an affine map coprime to the record count (fixed per run).
     let a = 1 + o.rng.int(Math.max(1, o.records - 1));
     while (gcd(a, o.records) !== 1) a = (a % o.records) + 1;
@@ -138,6 +141,7 @@ export class KvClients {
   }
 
   private next(client: number, sentAt: number): void {
+    this.lastDone[client] = this.o.sim.now;
     this._completed++;
     this.latencyMs.push((this.o.sim.now - sentAt) / 1e6);
     const think = this.o.thinkNs > 0 ? this.o.rng.exponential(this.o.thinkNs) : 0;
@@ -178,6 +182,13 @@ export class KvClients {
     if (v === 'corrupt') this._corrupt++;
     else this._stale++;
     if (this.firstWrong === null) this.firstWrong = `t=${(this.o.sim.now / 1e9).toFixed(6)} s: ${what}`;
+  }
+
+  /** Sessions without a reply for longer than `ns` (a request lost for good would leave one stuck). */
+  stalledSessions(ns: number): number {
+    let n = 0;
+    for (let c = 0; c < this.lastDone.length; c++) if (this.o.sim.now - this.lastDone[c]! > ns) n++;
+    return n;
   }
 
   /** Requests whose connection broke before a reply. */

@@ -54,22 +54,35 @@ export const kvstore: WorkloadPreset = {
     let rpc: Rpc | null = null;
     let clients: KvClients | null = null;
 
-    // The guest's request handler: the request costs CPU; it is executed against the memory the
-    // VM has when the job completes (after a switch, the image it was given).
-    const serve = (body: unknown, reply: (bytes: number, body: unknown) => void): void => {
-      const v = vm!;
-      const req = body as KvRequest;
-      v.vcpu.submit(cpuNs, () => {
-        const mem = v.memory;
-        let r: KvReply;
-        if (req.op === 'read') {
-          const rec = table.get(mem, req.key);
-          r = rec === null ? { found: false, version: -1 } : { found: true, version: rec.version, value: rec.value };
-        } else {
-          r = { found: true, version: table.put(mem, req.key, req.version!, req.value!) };
-        }
-        reply(RPC_HEADER_BYTES + (r.value?.length ?? 0), r);
+    // Requests accepted and not yet answered: guest state a checkpoint carries (the vCPU's job
+    // queue is not in the image, and the TCP stack would drop the clients' retransmissions of
+    // requests it had accepted), re-submitted when the guest is restored from a checkpoint.
+    type Pending = { readonly body: KvRequest; readonly reply: (bytes: number, body: unknown) => void };
+    let pending = new Map<number, Pending>();
+    let nextPending = 0;
+
+    // Execute a request against the memory the VM has when its CPU work completes (after a
+    // switch, the image it was given).
+    const execute = (req: KvRequest): KvReply => {
+      const mem = vm!.memory;
+      if (req.op === 'read') {
+        const rec = table.get(mem, req.key);
+        return rec === null ? { found: false, version: -1 } : { found: true, version: rec.version, value: rec.value };
+      }
+      return { found: true, version: table.put(mem, req.key, req.version!, req.value!) };
+    };
+    const submit = (id: number, job: Pending): void => {
+      vm!.vcpu.submit(cpuNs, () => {
+        if (!pending.delete(id)) return;
+        const r = execute(job.body);
+        job.reply(RPC_HEADER_BYTES + (r.value?.length ?? 0), r);
       });
+    };
+    const serve = (body: unknown, reply: (bytes: number, body: unknown) => void): void => {
+      const id = nextPending++;
+      const job: Pending = { body: body as KvRequest, reply };
+      pending.set(id, job);
+      submit(id, job);
     };
 
     const instance: WorkloadInstance = {
@@ -100,10 +113,14 @@ export const kvstore: WorkloadPreset = {
       advance() {
         // No background writes: every page write comes from a request.
       },
-      // The store's whole state is in memory; outside it only the TCP stack's connection state.
-      snapshot: () => rpc?.snapshot() ?? null,
+      // The store's data is in memory; outside it only the TCP stack's connection state and the
+      // requests in progress.
+      snapshot: () => ({ rpc: rpc?.snapshot() ?? null, pending: [...pending] }),
       restore(state) {
-        rpc?.restore(state);
+        const st = state as { rpc: unknown; pending: Array<[number, Pending]> };
+        rpc?.restore(st.rpc);
+        pending = new Map(st.pending);
+        for (const [id, job] of pending) submit(id, job);
       },
       metrics(endNs): Record<string, number | boolean> {
         const secs = endNs / 1e9;

@@ -28,15 +28,20 @@ export interface WebServerCosts {
   readonly pageBytes: number;
 }
 
-interface Pending {
+export interface Pending {
   readonly req: WebRequest;
   readonly reply: (bytes: number, body: unknown) => void;
 }
 
-/** Server state outside memory, for checkpoints: which sessions hold a worker, who waits. */
+/**
+ * Server state outside memory, for checkpoints: which sessions hold a worker, which pages wait for
+ * one, and the requests being processed (the vCPU's job queue is not in a checkpoint image, and the
+ * TCP stack would drop the clients' retransmissions of requests it had already accepted).
+ */
 export interface WebServerState {
   readonly holders: readonly number[];
-  readonly queue: readonly number[];
+  readonly queue: readonly Pending[];
+  readonly inflight: ReadonlyArray<readonly [number, Pending]>;
 }
 
 /**
@@ -50,6 +55,8 @@ export interface WebServerState {
 export class WebServer {
   private readonly holders = new Set<number>();
   private queue: Pending[] = [];
+  private inflight = new Map<number, Pending>();
+  private nextId = 0;
   private _maxQueue = 0;
 
   constructor(
@@ -80,17 +87,31 @@ export class WebServer {
   }
 
   private process(req: WebRequest, reply: (bytes: number, body: unknown) => void): void {
-    const vm = this.vm();
-    const respond = (): void => {
-      const v = this.vm();
-      this.pattern.write(v.memory, Math.ceil(req.replyBytes / this.costs.pageBytes) + (req.kind === 'html' ? this.costs.dynamicPages : 0));
-      reply(req.replyBytes, { session: req.session, page: req.page });
-      if (req.last) this.release(req.session);
-    };
     const c = this.costs;
     const cpu = req.kind === 'html' ? c.dynamicNs : req.kind === 'image' ? c.staticNs * req.objects : req.kind === 'ssl' ? c.sslNs : 0;
-    if (cpu > 0) vm.vcpu.submit(cpu, respond);
-    else respond();
+    if (cpu <= 0) {
+      this.respond(req, reply);
+      return;
+    }
+    const id = this.nextId++;
+    this.inflight.set(id, { req, reply });
+    this.submit(id, cpu);
+  }
+
+  private submit(id: number, cpu: number): void {
+    this.vm().vcpu.submit(cpu, () => {
+      const p = this.inflight.get(id);
+      if (p === undefined) return;
+      this.inflight.delete(id);
+      this.respond(p.req, p.reply);
+    });
+  }
+
+  private respond(req: WebRequest, reply: (bytes: number, body: unknown) => void): void {
+    const v = this.vm();
+    this.pattern.write(v.memory, Math.ceil(req.replyBytes / this.costs.pageBytes) + (req.kind === 'html' ? this.costs.dynamicPages : 0));
+    reply(req.replyBytes, { session: req.session, page: req.page });
+    if (req.last) this.release(req.session);
   }
 
   private release(session: number): void {
@@ -103,16 +124,19 @@ export class WebServer {
   }
 
   snapshot(): WebServerState {
-    return { holders: [...this.holders], queue: this.queue.map((p) => p.req.session) };
+    return { holders: [...this.holders], queue: [...this.queue], inflight: [...this.inflight] };
   }
 
-  /**
-   * Back to a checkpoint: the workers held then are held again; requests queued then are lost with
-   * the rest of the speculative state (their clients retransmit).
-   */
+  /** Back to a checkpoint: workers, waiting pages and requests in progress as they were then. */
   restore(s: WebServerState): void {
     this.holders.clear();
     for (const h of s.holders) this.holders.add(h);
-    this.queue = [];
+    this.queue = [...s.queue];
+    this.inflight = new Map(s.inflight);
+    const c = this.costs;
+    for (const [id, p] of this.inflight) {
+      const r = p.req;
+      this.submit(id, r.kind === 'html' ? c.dynamicNs : r.kind === 'image' ? c.staticNs * r.objects : c.sslNs);
+    }
   }
 }
