@@ -69,17 +69,19 @@ function laterRoundNsPerPage(L, memoryMiB) {
     'migration.maxRounds': 30,
     'migration.stableRounds': 30,
     'migration.startAtS': 1,
-    'workload.dirtyPagesPerS': 100_000,
-    'workload.workingSetMiB': 256,
+    'workload.dirtyPagesPerS': 200_000,
+    'workload.workingSetMiB': 128,
     'workload.locality': 'uniform',
     'net.clientBandwidthMbps': 10_000,
     'host.sharedCpu': false,
-    'run.durationS': 1 + (memoryMiB * 1048576 * 8) / 1e9 / 2 + 30,
+    // Round 1 at domain 0's ≈ 110 MB/s, then 29 rounds of at most 128 MiB.
+    'run.durationS': 1 + (memoryMiB * 1048576) / 90e6 + 45,
   };
   const dry = build(L, 'synthetic', input);
   dry.sim.run(dry.durationNs);
   const rounds = dry.instance.finish(dry.sim.now).series.rounds;
   const r1 = rounds[0];
+  if (r1 === undefined || !rounds.at(-1).final) throw new Error(`later rounds at ${memoryMiB} MiB: the migration did not finish in the run`);
   const endOfRound1Ns = Math.round((r1.startS + r1.durationMs / 1000) * 1e9);
   const later = rounds.slice(1);
   const last = rounds.at(-1);
@@ -103,8 +105,9 @@ export async function benchMigration() {
   const best = (f, key) => [f(), f()].reduce((a, b) => (b[key] < a[key] ? b : a));
   const m = best(() => wallOf(L, 'mmuncher', { 'vm.memoryMiB': 4096, 'migration.startAtS': 1, 'run.durationS': 340 }), 'ms');
   const idle = best(() => wallOf(L, 'idle', { 'vm.memoryMiB': 16384, 'migration.startAtS': 1, 'run.durationS': 1420 }), 'ms');
-  const small = best(() => laterRoundNsPerPage(L, 1024), 'nsPerPage');
-  const big = best(() => laterRoundNsPerPage(L, 16384), 'nsPerPage');
+  const best3 = (f, key) => [f(), f(), f()].reduce((a, b) => (b[key] < a[key] ? b : a));
+  const small = best3(() => laterRoundNsPerPage(L, 1024), 'nsPerPage');
+  const big = best3(() => laterRoundNsPerPage(L, 16384), 'nsPerPage');
   const ratio = Math.max(small.nsPerPage, big.nsPerPage) / Math.min(small.nsPerPage, big.nsPerPage);
   return [
     { name: 'migration.mmuncher4GiB.wallMs', value: m.ms, unit: 'ms', target: 1000, better: 'lower' },
