@@ -33,6 +33,8 @@ export interface MeasureOptions {
   readonly onProgress?: (p: SweepProgress) => void;
   /** Render figures (default true). */
   readonly figures?: boolean;
+  /** Discard the experiment's store first and run every point again. */
+  readonly fresh?: boolean;
 }
 
 /**
@@ -111,6 +113,8 @@ export async function measure(exp: MeasuredExperiment, opts: MeasureOptions): Pr
   const store = storePath(exp.id, opts.quick);
   const dir = join(opts.out, store);
   const notes: string[] = [];
+  // The model can change without a version bump while engines are developed: --fresh reruns all.
+  if (opts.fresh === true) rmSync(dir, { recursive: true, force: true });
   const stale = clearStaleStore(dir, spec);
   if (stale !== undefined) notes.push(stale);
   dropFailedRows(dir);

@@ -19,6 +19,8 @@ export interface ReproduceOptions {
   readonly quick?: boolean;
   /** Worker threads per sweep (default: available cores). */
   readonly workers?: number;
+  /** Discard the stores of the experiments run and simulate every point again. */
+  readonly fresh?: boolean;
   /** Default: every experiment (EXPERIMENTS). */
   readonly experiments?: readonly Experiment[];
   /** Written into the report as how it was produced. Default `vmft reproduce [--quick]`. */
@@ -77,6 +79,7 @@ export async function reproduce(opts: ReproduceOptions = {}): Promise<ReproduceR
         : await measure(experiment, {
             out,
             quick,
+            fresh: opts.fresh ?? false,
             ...(opts.workers === undefined ? {} : { workers: opts.workers }),
             ...(opts.signal === undefined ? {} : { signal: opts.signal }),
             ...(opts.onProgress === undefined ? {} : { onProgress: (p: SweepProgress) => opts.onProgress!(experiment, p) }),

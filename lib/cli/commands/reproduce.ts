@@ -20,6 +20,7 @@ interface ReproduceFlags {
   readonly workers?: string;
   readonly only?: string;
   readonly date?: string;
+  readonly fresh?: boolean;
 }
 
 function parseWorkers(text: string | undefined): number | undefined {
@@ -54,6 +55,7 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
     .option('--quick', 'fewer points and replicates, shorter runs (a couple of minutes)')
     .option('--out <dir>', 'output folder: REPORT.md, figures/, stores/ (raw runs, resumable)', 'results')
     .option('--workers <n>', 'worker threads (default: available cores)')
+    .option('--fresh', 'discard the stores of the experiments run and simulate every point again')
     .option('--only <ids>', 'comma-separated experiment ids to run (the report then covers only those)')
     .option('--date <text>', 'a date to print in the report (left out by default: the report stays deterministic)')
     .action(async (flags: ReproduceFlags) => {
@@ -72,6 +74,7 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
         const result = await reproduce({
           out: flags.out,
           quick,
+          fresh: flags.fresh === true,
           experiments: chosen,
           command,
           signal: stop.signal,

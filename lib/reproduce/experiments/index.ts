@@ -10,6 +10,14 @@ export { remusCheckpointCost, remusCompression, remusFailover, remusKernelCompil
 export { remusSpecweb, specwebLatency } from './specweb.js';
 export { testbed } from './testbed.js';
 
+/*
+ * Adding or changing an experiment: each is a plain object (see types.ts) — the sweep it runs, the
+ * quick variant, the metrics shown, and for a calibration row its checks with the published values
+ * of DESIGN §5 and a documented tolerance. When a row is outside its tolerance for a reason the
+ * engine's owner understands, write it into the experiment's `explanation`: the report prints it
+ * with the flag instead of the default text.
+ */
+
 /** Every experiment of the reproduction, in report order: calibration rows C1–C9, then the rest. */
 export const EXPERIMENTS: readonly Experiment[] = [
   clarkQuake3, // C1
