@@ -7,6 +7,9 @@
 import { runScenario } from '../scenario/run.js';
 import type { RunRequest, RunResult, SeriesRecord } from '../scenario/result.js';
 
+// The sweep's preflight looks for this export in the runner module: same requests, same checks.
+export { validateRequest } from '../scenario/run.js';
+
 /** The metric prefix: `wwsPeakPages.<program>`. */
 export const WWS_PEAK = 'wwsPeakPages';
 
