@@ -37,7 +37,7 @@ export const specweb2005: WorkloadPreset = {
     numberParam('workload.sessions', undefined, 'run exactly this many sessions (no score search); QoS metrics only', { min: 1, max: 100_000, integer: true }),
     numberParam('workload.maxSessions', 512, 'upper end of the score search', { min: 2, max: 100_000, integer: true }),
     numberParam('workload.firstGuessSessions', 256, 'session count of the search’s first phase', { min: 1, max: 100_000, integer: true }),
-    numberParam('workload.phases', 8, 'phases of the score search in the run (each ≈ run.durationS / phases)', { min: 1, max: 1000, integer: true }),
+    numberParam('workload.phases', 8, 'phases of the score search (each ≈ run.durationS / phases; calibrated with 15 s phases, shorter ones overestimate)', { min: 1, max: 1000, integer: true }),
     numberParam('workload.warmupS', 1, 'start of each phase not measured, s', { min: 0 }),
     numberParam('workload.thinkS', THINK_TIME_MEAN_S, 'mean think time between pages, s (SPECweb2005: exponential, 10 s)', { min: 0 }),
     numberParam('workload.dynamicCpuMs', SPECWEB_DYNAMIC_CPU_MS, 'guest CPU per dynamic page, ms (calibrated on C5)', { min: 0 }),
