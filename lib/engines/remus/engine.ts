@@ -5,7 +5,8 @@ import type { Host, VM } from '../../vm/index.js';
 import type { EngineContext, EngineDef, EngineReport } from '../engine.js';
 import { failover, type FailoverOutcome } from './failover.js';
 import { diskDifference, diskMismatch, imageMismatch, memoryDifference, SnapshotKeeper } from './invariants.js';
-import { FluidLink } from './link.js';
+import { FluidLink, type ReplicationTransport } from './link.js';
+import { NetTransport } from './net-transport.js';
 import { REMUS_PARAMS, remusConfig } from './params.js';
 import { Primary } from './primary.js';
 import { ClientGapMeter } from './outage.js';
@@ -39,14 +40,20 @@ export const remusEngine: EngineDef = {
         `${config.primaries} primaries need the scenario to supply ${config.primaries} VMs (this run has ${targets.length})`,
         String(targets.length),
       );
-    const link = new FluidLink(sim, {
-      bandwidthMbps: params.num('link.bandwidthMbps'),
-      efficiency: params.num('link.efficiency'),
-      latencyNs: Math.round(params.num('link.latencyMs') * 1e6),
-      lossRate: params.num('link.lossRate'),
-    });
     // The run's network (lib/net); null when a harness wires engines without one.
     const net: Network | null = (ctx.network as Network | null | undefined) ?? null;
+    // One primary: its stream and acks are flows on lib/net's host-to-host link. Several: lib/net
+    // gives each host pair its own cable, while they share the backup's one replication NIC —
+    // the fluid model keeps that shared link (and the backup's CPU) until the topology has it.
+    const link: ReplicationTransport =
+      net !== null && config.primaries === 1
+        ? new NetTransport(sim, net)
+        : new FluidLink(sim, {
+            bandwidthMbps: params.num('link.bandwidthMbps'),
+            efficiency: params.num('link.efficiency'),
+            latencyNs: Math.round(params.num('link.latencyMs') * 1e6),
+            lossRate: params.num('link.lossRate'),
+          });
     const gaps = new ClientGapMeter();
     const crashScheduled = ctx.faults.some((f) => f.kind !== 'vmCrash');
     const epochs: SeriesRecord[] = [];
