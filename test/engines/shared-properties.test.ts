@@ -31,7 +31,7 @@ const syntheticArb = fc.record({
 
 for (const engine of ENGINE_DEFS) {
   const base = ENGINE_PARAMS[engine.name] ?? {};
-  const request = (w: fc.infer<typeof syntheticArb>): RunRequest => ({
+  const request = (w: { locality: string; rate: number; wsMiB: number; cpuBound: boolean; seed: number }): RunRequest => ({
     engine: engine.name,
     workload: 'synthetic',
     seed: w.seed,
