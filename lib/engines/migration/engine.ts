@@ -37,7 +37,7 @@ export const migrationEngine: EngineDef = {
     const net = ctx.network instanceof Network ? ctx.network : null;
     const channel: Channel =
       net !== null
-        ? new NetworkChannel(shared ? net.clientNic(source).tx : net.hostLink(source, target))
+        ? new NetworkChannel(ctx.sim, shared ? net.clientNic(source).tx : net.hostLink(source, target))
         : new FixedRateChannel(ctx.sim, shared ? p.num('net.clientBandwidthMbps') : p.num('link.bandwidthMbps'), p.num('link.efficiency'));
     const migration = new Migration({
       sim: ctx.sim,

@@ -172,6 +172,7 @@ export class Migration {
       diskFinal = d.sent;
     }
     yield this.transmit(CPU_STATE_BYTES);
+    yield this.s.channel.drain(); // the target has every byte before it starts the VM
     this.checkAbort();
     this.s.dom0.release();
     this.memoryRounds++;

@@ -10,8 +10,10 @@ import type { CpuClaim, HostCpu } from '../../vm/index.js';
 export interface Channel {
   /** Payload bytes per second this path carries for the migration alone. */
   readonly goodputBytesPerS: number;
-  /** Send `bytes` at no more than `capBytesPerS`: a delay (ns) or a signal to wait for. */
+  /** Send `bytes` at no more than `capBytesPerS`: a delay (ns) or a signal, when the last byte has left. */
   send(bytes: number, capBytesPerS: number): Yieldable;
+  /** Wait until everything sent has arrived: a delay (ns) or a signal. */
+  drain(): Yieldable;
 }
 
 /**
@@ -46,6 +48,11 @@ export class FixedRateChannel implements Channel {
     this.streamBytes += bytes;
     this.streamEnd = Math.round(this.streamStart + (this.streamBytes / rate) * 1e9);
     return this.streamEnd - now;
+  }
+
+  /** The fixed-rate path has no propagation delay: what has left has arrived. */
+  drain(): number {
+    return 0;
   }
 }
 
@@ -96,20 +103,57 @@ export class Dom0Work {
 }
 
 /**
- * The migration stream as a flow on lib/net: the shared client-facing NIC (`tx` of the source
- * host, competing max-min with the workload's own traffic) or the host-to-host link. Each batch
- * is one flow under the round's cap; the next batch starts when its last byte has arrived.
+ * The migration stream on lib/net: the shared client-facing NIC (`tx` of the source host,
+ * competing max-min with the workload's own traffic) or the host-to-host link. Each batch is one
+ * flow under the round's cap. Like a sender writing into its socket, the next batch starts as soon
+ * as this one has left (its last byte is on the wire), not when it arrives: the stream stays
+ * continuous, and `drain` waits for the last byte to arrive (the stop phase, before the switch).
  */
 export class NetworkChannel implements Channel {
   readonly goodputBytesPerS: number;
+  private inFlight = 0;
+  private drained: Signal<void> | null = null;
 
-  constructor(private readonly channel: NetChannel) {
+  constructor(
+    private readonly sim: Simulation,
+    private readonly channel: NetChannel,
+  ) {
     this.goodputBytesPerS = channel.capacity * 1e9;
   }
 
   send(bytes: number, capBytesPerS: number): Signal<void> {
-    const done = new Signal<void>('migration batch');
-    this.channel.send(bytes, { capBps: capBytesPerS * 8, onDelivered: () => done.trigger(), onDropped: () => done.trigger() });
-    return done;
+    const left = new Signal<void>('migration batch sent');
+    this.inFlight++;
+    const arrived = (): void => {
+      if (--this.inFlight === 0 && this.drained !== null) {
+        const d = this.drained;
+        this.drained = null;
+        d.trigger();
+      }
+    };
+    const flow = this.channel.send(bytes, { capBps: capBytesPerS * 8, onDelivered: arrived, onDropped: arrived });
+    // Wake when the flow's last byte should leave at its current rate (the channel rounds the
+    // same way); if rates changed meanwhile, look again.
+    const check = (): void => {
+      if (flow.state !== 'sending') {
+        left.trigger();
+        return;
+      }
+      const rate = flow.rateBps / 8 / 1e9;
+      const rest = flow.bytes - flow.bytesDone;
+      this.sim.schedule(rate > 0 ? Math.max(1, Math.round(rest / rate)) : STALLED_POLL_NS, check);
+    };
+    check();
+    return left;
+  }
+
+  /** A signal when every byte sent so far has arrived (at once if nothing is in flight). */
+  drain(): Yieldable {
+    if (this.inFlight === 0) return 0;
+    this.drained ??= new Signal<void>('migration stream drained');
+    return this.drained;
   }
 }
+
+/** How often a stalled stream (a partitioned link) looks again, ns. */
+const STALLED_POLL_NS = 1_000_000;
