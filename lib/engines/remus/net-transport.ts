@@ -146,13 +146,13 @@ class NetStream implements ReplicationChannel {
   /** Claim the CPU the link could use, and cap the flows in flight to the share granted. */
   private recap(): void {
     if (this.claim === null) return;
-    const sending = this.inflight.filter((f) => f.flow.state === 'sending');
-    const want = sending.length === 0 ? 0 : Math.min(1, this.ch.capacity * this.nsPerByte);
-    this.claim.setDemand(want);
-    if (sending.length === 0) return;
+    let sending = 0;
+    for (const f of this.inflight) if (f.flow.state === 'sending') sending++;
+    this.claim.setDemand(sending === 0 ? 0 : Math.min(1, this.ch.capacity * this.nsPerByte));
+    if (sending === 0) return;
     // Caps in bit/s: the share's bytes per ns, split among the flows in flight.
-    const bps = (this.claim.share / this.nsPerByte / sending.length) * 8e9;
-    for (const f of sending) if (f.flow.capBps !== bps) f.flow.setCap(bps);
+    const bps = (this.claim.share / this.nsPerByte / sending) * 8e9;
+    for (const f of this.inflight) if (f.flow.state === 'sending' && f.flow.capBps !== bps) f.flow.setCap(bps);
   }
 }
 

@@ -20,6 +20,9 @@ import type { ReplicationChannel, ReplicationTransport } from './link.js';
 import type { RemusConfig } from './params.js';
 import type { RandomStream } from '../../sim/index.js';
 
+/** Staged-version buffers reused in turn (one checkpoint in flight, one staged, one spare). */
+const VERSION_RING = 3;
+
 /** Forwarded disk writes are sent once this many bytes wait (a socket buffer's worth). */
 const DISK_BATCH_BYTES = 64 * 1024;
 
@@ -97,6 +100,7 @@ export class Primary {
   private unsubscribeDisk: (() => void) | null = null;
   private lastStart = -1;
   private diskBatch = 0;
+  private readonly ring: Uint32Array[] = Array.from({ length: VERSION_RING }, () => new Uint32Array(1024));
   /** The newest staged checkpoint (acknowledged or not), for the end-of-run drain check. */
   staged: Checkpoint | null = null;
   private _unprotectedAt = -1;
@@ -240,7 +244,11 @@ export class Primary {
     vm.vcpu.sync(); // the guest's writes up to now, before the dirty log is read
     vm.pause();
     const pages = vm.memory.dirty.readAndClear();
-    const versions = new Uint32Array(pages.length);
+    // At most one checkpoint is in flight (the next waits for its ack): a ring of three buffers
+    // holds the staged versions without allocating per checkpoint.
+    const slot = k % VERSION_RING;
+    if (this.ring[slot]!.length < pages.length) this.ring[slot] = new Uint32Array(Math.max(pages.length, 2 * this.ring[slot]!.length));
+    const versions = this.ring[slot]!.subarray(0, pages.length);
     const mv = vm.memory.versions;
     for (let i = 0; i < pages.length; i++) versions[i] = mv[pages[i]!]!;
     const cp: Checkpoint = { epoch: k, pages, versions, bytes: stageBytes(vm.memory, pages), cpu: vm.cpuState() };
