@@ -57,6 +57,11 @@ export class Migration {
   stopReason: StopReason | null = null;
   memoryConsistent: boolean | null = null;
   diskConsistent: boolean | null = null;
+  /** Why the migration was abandoned (a host or the VM failed before the switch), and when. */
+  abortReason: string | null = null;
+  abortedNs = -1;
+  private switched = false;
+  private running = false;
   private rateMbps: number;
   private readonly batch = new Int32Array(BATCH_PAGES);
   private readonly s: MigrationSetup;
@@ -79,11 +84,6 @@ export class Migration {
     return cap;
   }
 
-  /** Why the migration was abandoned (a host or the VM failed before the switch), or null. */
-  abortReason: string | null = null;
-  private switched = false;
-  private running = false;
-
   /**
    * A failure during the migration (fault injection): before the switch, the migration is
    * abandoned — the VM runs on at the source if it is still alive; after it, nothing to do here.
@@ -94,9 +94,6 @@ export class Migration {
       this.abortedNs = this.s.sim.now;
     }
   }
-
-  /** When the migration was abandoned, or −1. */
-  abortedNs = -1;
 
   *run(): Process<void> {
     this.running = true;
