@@ -214,7 +214,8 @@ export const remusEngine: EngineDef = {
       primaries.forEach((p, i) => {
         const s = p.stats;
         const fo = failovers[i];
-        const until = fo !== null ? fo!.detectedNs : crashAt[i]! >= 0 ? crashAt[i]! : p.unprotectedAt >= 0 ? p.unprotectedAt : endNs;
+        // Protection ends at the primary's crash, at a failover (a partition), or when it lost its backup.
+        const until = crashAt[i]! >= 0 ? crashAt[i]! : fo !== null ? fo!.detectedNs : p.unprotectedAt >= 0 ? p.unprotectedAt : endNs;
         const spanS = Math.max(1e-9, until / 1e9);
         checkpoints += s.checkpoints;
         protectedS += spanS;

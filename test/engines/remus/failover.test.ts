@@ -79,3 +79,15 @@ describe('remus link partition', () => {
     expect(o.invariants).toMatchObject({ noLostOutput: true, memoryConsistent: true, diskConsistent: true, repliesConsistent: true });
   });
 });
+
+describe('remus metrics around a failover', () => {
+  it('the achieved checkpoint rate counts the protected span only; the client outage covers detection and TCP back-off', () => {
+    const o = remusRun('kvstore', { 'faults.primaryCrashAtS': 3, 'run.durationS': 6 });
+    const m = o.metrics as M;
+    expect(m.achievedCheckpointsPerS as number).toBeGreaterThan(38);
+    expect(m.clientOutageMs as number).toBeGreaterThan(m.failoverMs as number);
+    expect(m.clientOutageMs as number).toBeLessThan((m.failoverMs as number) + 1700);
+    // The output series marks nothing as taken back when output was buffered.
+    expect(o.series.output!.some((r) => r.lost === true)).toBe(false);
+  });
+});
