@@ -35,7 +35,9 @@ const VERDICT_TEXT: Record<RowVerdict, string> = {
 /** The default explanation of a flagged row: it is outside, and where to read more. */
 export function defaultExplanation(exp: Experiment): string {
   const engine = exp.kind === 'measured' ? exp.sweep.engine : 'remus';
-  return `Outside its tolerance, and no explanation has been recorded yet: see docs/${engine}.md and the calibration notes of DESIGN §5. (The experiment definition in lib/reproduce/experiments carries an \`explanation\` field for this.)`;
+  // The baseline engine adds nothing to calibrate: its rows depend on the workload preset alone.
+  const doc = engine === 'unprotected' ? 'docs/workloads.md' : `docs/${engine}.md`;
+  return `Outside its tolerance, and no explanation has been recorded yet: see ${doc} and the calibration notes of DESIGN §5. (The experiment definition in lib/reproduce/experiments carries an \`explanation\` field for this.)`;
 }
 
 function checkSimulated(c: CheckResult): string {

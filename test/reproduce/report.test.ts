@@ -76,7 +76,7 @@ describe('writeReport', () => {
     expect(line).toContain('| 1.51 |');
     const flag = md.split('\n').find((l) => l.startsWith('- **C2**'))!;
     expect(flag).toContain('151 against 100 ms ± 10');
-    expect(flag).toContain('docs/unprotected.md');
+    expect(flag).toContain('docs/workloads.md');
     expect(flag).toContain('no explanation has been recorded yet');
   });
 
