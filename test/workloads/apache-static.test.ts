@@ -15,3 +15,14 @@ describe('apache-static (Clark fig. 8)', () => {
     expect(r.metrics.throughputDuringMbps as number).toBeGreaterThan(850);
   }, 60_000);
 });
+
+describe('apache-static across the switch', () => {
+  it('TCP clients resend what reached the source after the VM left; no request fails', () => {
+    const r = runScenario({ engine: 'migration', workload: 'apache-static', params: { 'run.durationS': 20, 'vm.memoryMiB': 128, 'migration.startAtS': 2 } });
+    expect(r.metrics.migrationCompleted).toBe(true);
+    expect(r.invariants.memoryConsistent).toBe(true);
+    expect(r.metrics.failedRequests).toBe(0);
+    expect(r.metrics.retransmissions as number).toBeGreaterThan(0);
+    expect(r.metrics.latencyMsP99 as number).toBeGreaterThan(r.metrics.latencyMsP50 as number);
+  }, 60_000);
+});

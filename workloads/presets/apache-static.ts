@@ -1,4 +1,5 @@
 import { ClosedLoopClients, Network, TcpServer } from '../../lib/net/index.js';
+import { quantile } from '../../lib/metrics/index.js';
 import { InputError, numberParam } from '../../lib/params/index.js';
 import type { WorkloadPreset } from '../workload.js';
 import { WritePattern } from '../write-pattern.js';
@@ -89,7 +90,18 @@ export const apacheStatic: WorkloadPreset = {
       },
       metrics(endNs): Record<string, number> {
         const s = endNs / 1e9;
-        return { throughputMbps: (bytesDelivered * 8) / 1e6 / s, throughputOpsPerS: served / s };
+        const out: Record<string, number> = { throughputMbps: (bytesDelivered * 8) / 1e6 / s, throughputOpsPerS: served / s };
+        if (clients !== null) {
+          const lat = clients.log.latenciesMs();
+          if (lat.length > 0) {
+            out.latencyMsP50 = quantile(lat, 0.5);
+            out.latencyMsP99 = quantile(lat, 0.99);
+          }
+          // TCP clients resend what was lost in a switch; a failed request is a broken connection.
+          out.retransmissions = clients.log.retransmits;
+          out.failedRequests = clients.log.failed;
+        }
+        return out;
       },
       series: () => ({}),
       invariants: () => ({}),
