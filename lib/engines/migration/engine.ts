@@ -50,7 +50,6 @@ export const migrationEngine: EngineDef = {
       costs: DEFAULT_STOP_PHASE_COSTS,
       ...(net !== null ? { redirect: (host: Host) => net.redirect(host, ctx.vm) } : {}),
     });
-    const memoryBytes = ctx.vm.memory.sizeBytes;
     const memoryPages = ctx.vm.memory.pages;
     let meter: EgressMeter | null = null;
     return {
@@ -97,18 +96,22 @@ export const migrationEngine: EngineDef = {
       finish(endNs): EngineReport {
         const m = migration;
         const done = m.completed;
+        const started = m.startNs >= 0; // a fixed-work run may end before migration.startAtS
         const until = m.resumedNs >= 0 ? m.resumedNs : endNs;
+        // Downtime: pause to reachable; a run that ended in the stop phase counts until its end;
+        // an abandoned migration (the VM resumed at the source, or was lost) has none of its own.
+        const downNs = done ? m.reachableNs - m.pausedNs : m.abortReason === null && m.pausedNs >= 0 ? endNs - m.pausedNs : 0;
         const metrics: Record<string, number | boolean> = {
           migrationCompleted: done,
           migrationAborted: m.abortReason !== null,
-          totalTimeS: (until - m.startNs) / 1e9,
-          downtimeMs: done ? (m.reachableNs - m.pausedNs) / 1e6 : m.pausedNs >= 0 ? (endNs - m.pausedNs) / 1e6 : 0,
+          totalTimeS: started ? (until - m.startNs) / 1e9 : 0,
+          downtimeMs: downNs / 1e6,
           rounds: m.memoryRounds,
           sentMiB: (m.memoryBytesSent + m.diskBytesSent) / MIB,
-          sentFactor: (m.memoryPagesSent * (memoryBytes / memoryPages)) / memoryBytes,
+          sentFactor: m.memoryPagesSent / memoryPages,
           lastRoundKiB: done ? m.lastRoundBytes / 1024 : 0,
-          throughputBeforeMbps: meter!.mbps(Math.floor(startNs / 2), startNs),
-          throughputDuringMbps: meter!.mbps(startNs, Math.max(until, startNs + 1)),
+          throughputBeforeMbps: meter!.mbps(Math.floor(startNs / 2), Math.min(startNs, endNs)),
+          throughputDuringMbps: started ? meter!.mbps(startNs, Math.max(until, startNs + 1)) : 0,
         };
         const invariants: Record<string, boolean> = {};
         if (m.memoryConsistent !== null) invariants.memoryConsistent = m.memoryConsistent;
