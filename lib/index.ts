@@ -105,3 +105,6 @@ export {
   type SweepPoint,
 } from './sweep/index.js';
 export * from './analysis/index.js';
+
+// The paper reproduction (vmft reproduce).
+export * from './reproduce/index.js';
