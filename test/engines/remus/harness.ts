@@ -24,6 +24,7 @@ export function multiPrimaryRun(
   params: Record<string, ParamValue>,
   seed = 1,
   beforeRun?: (sim: Simulation, guests: readonly WorkloadInstance[]) => void,
+  onVm?: (vm: VM, index: number) => void,
 ): { report: EngineReport; sim: Simulation; guests: WorkloadInstance[] } {
   const p = resolveRunParams('remus', workload, { ...params, 'remus.primaries': n });
   const sim = new Simulation();
@@ -38,6 +39,7 @@ export function multiPrimaryRun(
     const memory = new PageMemory({ pages: Math.round((p.num('vm.memoryMiB') * 1024 * 1024) / pageBytes), pageBytes, contentBacked: w.contentBacked });
     const disk = new Disk(Math.round((p.num('vm.diskMiB') * 1024 * 1024) / 4096), { contentBacked: w.contentBacked });
     const vm = new VM({ sim, name: `vm${i}`, host, memory, disk, program: w, cpuBound: w.cpuBound });
+    onVm?.(vm, i);
     return { vm, host, w };
   });
   const durationNs = s(p.num('run.durationS'));
