@@ -47,6 +47,8 @@ export { WORKLOADS, getWorkload, workloadNames, WritePattern, LOCALITIES, type W
 // Engines and faults.
 export { type EngineDef, type EngineContext, type EngineInstance, type EngineReport } from './engines/engine.js';
 export { unprotectedEngine } from './engines/unprotected/index.js';
+export { remusEngine, REMUS_PARAMS } from './engines/remus/index.js';
+export { migrationEngine, POLICIES, POLICY_NAMES, MIGRATION_PARAMS, type Policy } from './engines/migration/index.js';
 export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from './faults/index.js';
 
 // The emulated machine and the kernel, for building new engines and workloads.
