@@ -199,6 +199,7 @@ export const remusEngine: EngineDef = {
       let checkpoints = 0;
       let protectedS = 0;
       let pauseSum = 0;
+      let suspendSum = 0;
       let transmitSum = 0;
       let acked = 0;
       let epochSum = 0;
@@ -220,6 +221,7 @@ export const remusEngine: EngineDef = {
         checkpoints += s.checkpoints;
         protectedS += spanS;
         pauseSum += s.pauseNsSum;
+        suspendSum += s.suspendNsSum;
         transmitSum += s.transmitNsSum;
         acked += s.acked;
         epochSum += s.epochNsSum;
@@ -264,6 +266,8 @@ export const remusEngine: EngineDef = {
         achievedCheckpointsPerS: checkpoints / protectedS,
         epochMsMean: intervals > 0 ? epochSum / intervals / 1e6 : 0,
         pauseMsMean: checkpoints > 0 ? pauseSum / checkpoints / 1e6 : 0,
+        // The suspend/resume part of the pause (C7): the rest is the bitmap walk and page copies.
+        suspendMsMean: checkpoints > 0 ? suspendSum / checkpoints / 1e6 : 0,
         transmitMsMean: acked > 0 ? transmitSum / acked / 1e6 : 0,
         replicationMbps: (bytes * 8) / (protectedS / n) / 1e6,
         lostOutputs: lost,

@@ -33,6 +33,8 @@ export interface PrimaryStats {
   checkpoints: number;
   acked: number;
   pauseNsSum: number;
+  /** The suspend/resume part of the pauses (C7). */
+  suspendNsSum: number;
   transmitNsSum: number;
   epochNsSum: number;
   epochIntervals: number;
@@ -79,6 +81,7 @@ export class Primary {
     checkpoints: 0,
     acked: 0,
     pauseNsSum: 0,
+    suspendNsSum: 0,
     transmitNsSum: 0,
     epochNsSum: 0,
     epochIntervals: 0,
@@ -254,7 +257,8 @@ export class Primary {
     const cp: Checkpoint = { epoch: k, pages, versions, bytes: stageBytes(vm.memory, pages), cpu: vm.cpuState() };
     if (this.diskBatch > 0) this.flushDisk();
     this.o.snapshots?.take(k, vm.memory, vm.disk);
-    const pause = pauseNs(pages.length, vm.memory.pages, config.optimisedSuspend ? SUSPEND_RESUME_NS : STOCK_SUSPEND_RESUME_NS);
+    const suspend = config.optimisedSuspend ? SUSPEND_RESUME_NS : STOCK_SUSPEND_RESUME_NS;
+    const pause = pauseNs(pages.length, vm.memory.pages, suspend);
     this.staged = cp;
     yield pause;
     if (this._state === 'unprotected' && vm.status === 'paused') vm.resume();
@@ -268,6 +272,7 @@ export class Primary {
     if (s.firstCheckpointNs < 0) s.firstCheckpointNs = start;
     s.lastCheckpointNs = start;
     s.pauseNsSum += pause;
+    s.suspendNsSum += suspend;
     s.dirtyPagesSum += pages.length;
     const raw = pages.length * vm.memory.pageBytes;
     s.rawBytes += raw;
