@@ -20,6 +20,11 @@ export interface EngineContext {
   readonly rng: RandomStream;
   /** Simulated run length (ns). */
   readonly durationNs: number;
+  /**
+   * With `EngineDef.guests` > 1: every guest VM and the host it starts on (guest 0 is `vm` on
+   * hosts[0]); they all share hosts[1] (Remus: N primaries on one backup).
+   */
+  readonly primaries?: ReadonlyArray<{ readonly vm: VM; readonly host: Host }>;
 }
 
 /** What an engine reports at the end of a run. */
@@ -42,6 +47,8 @@ export interface EngineDef {
   readonly description: string;
   /** The engine's own keys (`migration.*`, `remus.*`). */
   readonly params: readonly ParamSpec[];
+  /** How many guest VMs a run of this configuration needs (default 1). */
+  readonly guests?: (params: Params) => number;
   /** Named policy presets (`vmft list policies`), if the engine has any. */
   readonly policies?: ReadonlyArray<{ readonly name: string; readonly description: string }>;
   create(ctx: EngineContext): EngineInstance;

@@ -76,3 +76,25 @@ describe('validateRequest(request)', () => {
     expect(() => validateRequest({ engine: 'unprotected', workload: 'idle', params: { 'faults.vmCrashAtS': 61 } })).toThrow(/not before the end/);
   });
 });
+
+describe('runScenario with several guests (remus.primaries = N)', () => {
+  it('builds N primaries sharing one backup, each protected, the link never above its goodput', () => {
+    for (const n of [2, 4]) {
+      const r = runScenario({
+        engine: 'remus',
+        workload: 'synthetic',
+        params: { 'remus.primaries': n, 'workload.dirtyPagesPerS': 20000, 'run.durationS': 5, 'vm.memoryMiB': 128 },
+      });
+      expect(r.series.guests).toHaveLength(n);
+      expect(r.series.primaries).toHaveLength(n);
+      expect(r.metrics.replicationMbps as number).toBeLessThanOrEqual(1000 * 0.94 + 1e-6);
+      expect(Object.values(r.invariants).every(Boolean)).toBe(true);
+    }
+  });
+
+  it('keeps one-guest runs unchanged by the multi-guest wiring (guest 0 uses the plain streams)', () => {
+    const a = runScenario({ engine: 'remus', workload: 'synthetic', params: { 'run.durationS': 2 } });
+    expect(a.series.guests).toBeUndefined();
+    expect(a.params['remus.primaries']).toBe(1);
+  });
+});

@@ -28,6 +28,7 @@ export const remusEngine: EngineDef = {
   name: 'remus',
   description: 'Remus: asynchronous VM replication by frequent checkpoints, output commit, disk replication, failover',
   params: REMUS_PARAMS,
+  guests: (params) => remusConfig(params).primaries,
   create(rawCtx) {
     const ctx = rawCtx as RemusContext;
     const { sim, params } = ctx;
@@ -226,7 +227,8 @@ export const remusEngine: EngineDef = {
         acked += s.acked;
         epochSum += s.epochNsSum;
         intervals += s.epochIntervals;
-        bytes += s.wireBytes + s.diskBytes;
+        // What reached the backup: a checkpoint still on the wire at the end does not count.
+        bytes += p.deliveredBytes;
         raw += s.rawBytes;
         wireMem += s.wireBytes;
         if (p.state !== 'protected') anyUnprotected = true;
@@ -255,7 +257,7 @@ export const remusEngine: EngineDef = {
           pauseMsMean: s.checkpoints > 0 ? s.pauseNsSum / s.checkpoints / 1e6 : 0,
           transmitMsMean: s.acked > 0 ? s.transmitNsSum / s.acked / 1e6 : 0,
           epochMsMean: s.epochIntervals > 0 ? s.epochNsSum / s.epochIntervals / 1e6 : 0,
-          replicationMbps: ((s.wireBytes + s.diskBytes) * 8) / spanS / 1e6,
+          replicationMbps: (p.deliveredBytes * 8) / spanS / 1e6,
           lostOutputs: fo?.lostOutputs ?? 0,
           memoryConsistent: pMem,
           diskConsistent: pDisk,

@@ -133,6 +133,11 @@ export class Primary {
     return this._replica;
   }
 
+  /** Replication bytes that reached the backup (checkpoints and disk writes; in-flight ones excluded). */
+  get deliveredBytes(): number {
+    return this.stream.delivered;
+  }
+
   get state(): PrimaryState {
     return this._state;
   }
