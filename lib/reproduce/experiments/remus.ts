@@ -79,7 +79,7 @@ export const remusSuspend: MeasuredExperiment = {
   title: 'Suspend/resume with the optimised path',
   paperFigure: 'Remus, suspend/resume in the text',
   calibration: 'C7',
-  setup: 'Remus, synthetic workload dirtying 1 page per epoch: the pause is the suspend/resume path alone',
+  setup: 'Remus, synthetic workload dirtying 1 page per epoch: the suspend/resume part of each pause (`suspendMsMean`), beside the whole pause',
   sweep: {
     engine: 'remus',
     workload: 'synthetic',
@@ -88,19 +88,31 @@ export const remusSuspend: MeasuredExperiment = {
     timeLimitS: 120,
   },
   quick: { params: { 'run.durationS': 3 }, replicates: 2, timeLimitS: 60 },
-  show: [{ metric: 'pauseMsMean', label: 'pause', unit: 'ms' }],
+  show: [
+    { metric: 'suspendMsMean', label: 'suspend/resume', unit: 'ms' },
+    { metric: 'pauseMsMean', label: 'whole pause', unit: 'ms' },
+  ],
   checks: [
     {
       label: 'suspend/resume',
-      metric: 'pauseMsMean',
+      metric: 'suspendMsMean',
       unit: 'ms',
       published: 0.1,
       tolerance: { pct: 50, why: 'chosen: ≈100 µs is an order of magnitude set against 30–40 ms in stock Xen; ±50 %' },
     },
   ],
   explanation:
-    'The pause at one dirty page is more than suspend/resume: it also scans and copies the dirty set, and C3 publishes ≈0.5 ms for this very point (pause @1 page). On `pauseMsMean` C3 and C7 cannot both hold; a suspend/resume-only metric from the engine would settle C7.',
-  figure: (ctx) => meanBars(ctx.rows, [{ label: 'pause at 1 dirty page', metric: 'pauseMsMean' }], 'Remus suspend/resume (C7)', 'pause (ms)'),
+    'C7 is checked on `suspendMsMean`, the suspend/resume part of each pause; the whole pause at one dirty page also scans and copies the dirty set (C3 publishes ≈0.5 ms for it).',
+  figure: (ctx) =>
+    meanBars(
+      ctx.rows,
+      [
+        { label: 'suspend/resume', metric: 'suspendMsMean' },
+        { label: 'whole pause at 1 dirty page', metric: 'pauseMsMean' },
+      ],
+      'Remus suspend/resume (C7)',
+      'time (ms)',
+    ),
 };
 
 /** Native build time recovered from a protected row: completion ÷ (1 + overhead). */
