@@ -18,9 +18,10 @@ export class ScheduledEvent {
 }
 
 /**
- * A binary min-heap of events ordered by (time, sequence): a rising sequence number breaks ties,
+ * A 4-ary min-heap of events ordered by (time, sequence): a rising sequence number breaks ties,
  * so simultaneous events fire in the order they were scheduled (SimPy's rule) and every run is
- * reproducible.
+ * reproducible. Four children per node halve the depth of a binary heap, so a pop — the hot path —
+ * walks fewer levels (and each level's children sit next to each other in memory).
  */
 export class EventHeap {
   private items: ScheduledEvent[] = [];
@@ -37,10 +38,12 @@ export class EventHeap {
     const items = this.items;
     let i = items.length;
     items.push(ev);
+    const t = ev.time;
+    const q = ev.seq;
     while (i > 0) {
-      const parent = (i - 1) >> 1;
+      const parent = (i - 1) >> 2;
       const p = items[parent]!;
-      if (p.time < ev.time || (p.time === ev.time && p.seq < ev.seq)) break;
+      if (p.time < t || (p.time === t && p.seq < q)) break;
       items[i] = p;
       i = parent;
     }
@@ -53,23 +56,26 @@ export class EventHeap {
     if (n === 0) return undefined;
     const top = items[0]!;
     const last = items.pop()!;
-    if (n > 1) {
-      const m = n - 1;
+    const m = n - 1;
+    if (m > 0) {
+      const t = last.time;
+      const q = last.seq;
       let i = 0;
       for (;;) {
-        const l = 2 * i + 1;
-        if (l >= m) break;
-        const r = l + 1;
-        let c = l;
-        let child = items[l]!;
-        if (r < m) {
-          const rc = items[r]!;
-          if (rc.time < child.time || (rc.time === child.time && rc.seq < child.seq)) {
-            c = r;
-            child = rc;
+        const first = 4 * i + 1;
+        if (first >= m) break;
+        // The smallest of up to four children.
+        let c = first;
+        let child = items[first]!;
+        const end = first + 4 < m ? first + 4 : m;
+        for (let k = first + 1; k < end; k++) {
+          const x = items[k]!;
+          if (x.time < child.time || (x.time === child.time && x.seq < child.seq)) {
+            c = k;
+            child = x;
           }
         }
-        if (last.time < child.time || (last.time === child.time && last.seq < child.seq)) break;
+        if (t < child.time || (t === child.time && q < child.seq)) break;
         items[i] = child;
         i = c;
       }

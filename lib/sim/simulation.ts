@@ -49,7 +49,10 @@ export class Simulation {
   /** Run `fn` after `delay` ns (≥ 0, rounded to an integer ns). */
   schedule(delay: Nanos, fn: () => void): Timer {
     if (!(delay >= 0)) throw new Error(`negative or NaN delay ${delay}`);
-    return this.at(this._now + Math.round(delay), fn);
+    // The hot path: no second rounding or past-check (a rounded non-negative delay is never past).
+    const ev = new ScheduledEvent(this._now + Math.round(delay), this.seq++, fn);
+    this.heap.push(ev);
+    return ev;
   }
 
   /** Run `fn` at absolute time `time` (≥ now). */
@@ -113,9 +116,9 @@ export class Simulation {
     this.stopped = false;
     const heap = this.heap;
     while (!this.stopped) {
-      const top = heap.peek();
-      if (top === undefined || top.time > until) break;
-      heap.pop();
+      const next = heap.peek();
+      if (next === undefined || next.time > until) break;
+      const top = heap.pop()!;
       if (top.cancelled) continue;
       this._now = top.time;
       this._events++;
