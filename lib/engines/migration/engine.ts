@@ -100,19 +100,24 @@ export const migrationEngine: EngineDef = {
         const until = m.resumedNs >= 0 ? m.resumedNs : endNs;
         // Downtime: pause to reachable; a run that ended in the stop phase counts until its end;
         // an abandoned migration (the VM resumed at the source, or was lost) has none of its own.
-        const downNs = done ? m.reachableNs - m.pausedNs : m.abortReason === null && m.pausedNs >= 0 ? endNs - m.pausedNs : 0;
+        const inStopPhase = !done && m.abortReason === null && m.pausedNs >= 0;
         const metrics: Record<string, number | boolean> = {
           migrationCompleted: done,
           migrationAborted: m.abortReason !== null,
-          totalTimeS: started ? (until - m.startNs) / 1e9 : 0,
-          downtimeMs: downNs / 1e6,
           rounds: m.memoryRounds,
           sentMiB: (m.memoryBytesSent + m.diskBytesSent) / MIB,
           sentFactor: m.memoryPagesSent / memoryPages,
-          lastRoundKiB: done ? m.lastRoundBytes / 1024 : 0,
           throughputBeforeMbps: meter!.mbps(Math.floor(startNs / 2), Math.min(startNs, endNs)),
           throughputDuringMbps: started ? meter!.mbps(startNs, Math.max(until, startNs + 1)) : 0,
         };
+        // A migration that did not finish has no total time, last round or downtime: they are left
+        // out rather than reported as 0, which would read as a perfect migration. A run that ended
+        // in the stop phase reports the downtime so far.
+        if (done) {
+          metrics.totalTimeS = (until - m.startNs) / 1e9;
+          metrics.downtimeMs = (m.reachableNs - m.pausedNs) / 1e6;
+          metrics.lastRoundKiB = m.lastRoundBytes / 1024;
+        } else if (inStopPhase) metrics.downtimeMs = (endNs - m.pausedNs) / 1e6;
         const invariants: Record<string, boolean> = {};
         if (m.memoryConsistent !== null) invariants.memoryConsistent = m.memoryConsistent;
         if (m.diskConsistent !== null) invariants.diskConsistent = m.diskConsistent;
