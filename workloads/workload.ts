@@ -45,6 +45,11 @@ export interface WorkloadPreset {
   readonly params: readonly ParamSpec[];
   /** Its defaults for common keys (`vm.memoryMiB`, `run.durationS`, `host.sharedCpu`, …), with sources. */
   readonly defaults: Readonly<Record<string, ParamValue>>;
+  /**
+   * Defaults that depend on the user's input (the trace preset sizes the VM from its trace file).
+   * Applied over `defaults`; anything the user set wins.
+   */
+  derivedDefaults?(input: Readonly<Record<string, ParamValue>>): Readonly<Record<string, ParamValue>>;
   /** Fixed work ("until done"): `run.durationS` is then an upper bound. */
   readonly fixedWork: boolean;
   /** Whether it needs a network with clients. */

@@ -21,7 +21,8 @@ export function checkSeed(seed: unknown): number {
 export function resolveRunParams(engineName: string, workloadName: string, input: RunRequest['params'] = {}): Params {
   const engine = getEngine(engineName);
   const preset = getWorkload(workloadName);
-  return resolveParams([...COMMON_PARAMS, ...preset.params, ...engine.params], input, preset.defaults, `engine ${engine.name} with workload ${preset.name}`);
+  const defaults = { ...preset.defaults, ...preset.derivedDefaults?.(input) };
+  return resolveParams([...COMMON_PARAMS, ...preset.params, ...engine.params], input, defaults, `engine ${engine.name} with workload ${preset.name}`);
 }
 
 /**
@@ -52,7 +53,7 @@ export function runScenario(req: RunRequest): RunResult {
   const metrics: Record<string, number | boolean> = { ...main.metrics };
   if (engine.name !== 'unprotected') {
     const unprotected = getEngine('unprotected');
-    const twinParams = resolveParams([...COMMON_PARAMS, ...preset.params], withoutKeys(params.values, engine.params.map((p) => p.key)), preset.defaults);
+    const twinParams = resolveParams([...COMMON_PARAMS, ...preset.params], withoutKeys(params.values, engine.params.map((p) => p.key)));
     const twin = simulate(unprotected, preset, twinParams.with(faultKeysCleared(twinParams.values)), seed, []);
     const overhead = overheadPct(preset, main.metrics, twin.metrics);
     if (overhead !== undefined) metrics.overheadPct = overhead;

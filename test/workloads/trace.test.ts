@@ -93,3 +93,11 @@ describe('trace: replay', () => {
     expect(errors.join('')).toMatch(/line 4/);
   });
 });
+
+describe('trace sizes the VM from the trace', () => {
+  it('defaults vm.memoryMiB to the smallest VM holding the trace’s largest page', () => {
+    const r = runScenario({ engine: 'unprotected', workload: 'trace', params: { 'workload.traceFile': fixture('good.csv') } });
+    expect(r.params['vm.memoryMiB']).toBe(4); // page 1000 of 4 KiB pages → 3.9 MiB → 4
+    expect(r.metrics.completed).toBe(true);
+  });
+});

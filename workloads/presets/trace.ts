@@ -180,9 +180,8 @@ export function traceMemoryMiB(trace: DirtyTrace, pageKiB = 4): number {
  * Replays a user-supplied dirty-page trace (`workload.traceFile`, CSV or JSON): each event's pages
  * are written when the guest reaches its time (guest time: a paused or slowed guest replays later).
  * The run ends when the trace does — fixed work, `completionTimeS` = the trace's length when
- * unprotected. The VM must hold the trace's largest page: a smaller `vm.memoryMiB` is bad input
- * naming the size needed (the preset cannot size the VM itself: defaults are resolved before the
- * file is read).
+ * unprotected. Unless `vm.memoryMiB` is set, the VM is sized to hold the trace's largest page; a
+ * `vm.memoryMiB` set smaller is bad input naming the size needed.
  */
 export const trace: WorkloadPreset = {
   name: 'trace',
@@ -193,6 +192,13 @@ export const trace: WorkloadPreset = {
     booleanParam('workload.cpuBound', false, 'the vCPU always wants a whole core while replaying (else it mostly waits)'),
   ],
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 86_400 },
+  // The VM is sized from the trace: just large enough for its largest page (unless set).
+  derivedDefaults(input): Record<string, number> {
+    const path = input[FIELD];
+    if (typeof path !== 'string' || path === '') return {};
+    const pageKiB = Number(input['vm.pageKiB'] ?? 4);
+    return { 'vm.memoryMiB': traceMemoryMiB(loadTrace(path), Number.isFinite(pageKiB) && pageKiB > 0 ? pageKiB : 4) };
+  },
   fixedWork: true,
   usesNetwork: false,
   create(env) {
