@@ -120,6 +120,7 @@ export const remusEngine: EngineDef = {
       if (!p.host.alive) return;
       p.host.alive = false;
       crashAt[i] = sim.now;
+      if (i === 0) gaps.markCrash(sim.now);
       timeline.push({ timeS: sim.now / 1e9, primary: i, event: 'crash', detail: `primary host ${p.host.name} crashed` });
       if (p.vm.host === p.host) p.vm.crash();
       p.crash();
@@ -279,7 +280,10 @@ export const remusEngine: EngineDef = {
       if (config.compression !== 'none') metrics.compressionRatio = primaries.reduce((a, p) => a + p.compressionRatio, 0) / n;
       if (failoverMs !== undefined) metrics.failoverMs = failoverMs;
       const failedAt = crashAt[0]!;
-      if (gaps.measured && failovers[0] !== null && failedAt >= 0) metrics.clientOutageMs = gaps.outageAcrossMs(failedAt);
+      if (failovers[0] !== null && failedAt >= 0) {
+        const outage = gaps.outageMs(endNs);
+        if (outage !== undefined) metrics.clientOutageMs = outage;
+      }
       const invariants: Record<string, boolean> = { noLostOutput: lost === 0, diskConsistent: diskOk };
       if (config.memory) invariants.memoryConsistent = memOk;
       // Released packets the failover took back (from epochs the backup never committed).

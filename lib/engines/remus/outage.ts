@@ -15,20 +15,30 @@ export class ClientGapMeter {
   private readonly last = new Map<number, number>();
   private readonly sum = new Map<number, number>();
   private readonly count = new Map<number, number>();
-  private readonly max = new Map<number, number>();
-  /** One row per released packet: when, to whom, from which epoch, after what gap. */
+  /** Per client, its last packet before the crash and its first one after (independent of `rows`). */
+  private crashNs = -1;
+  private beforeCrash: Map<number, number> | null = null;
+  private readonly afterCrash = new Map<number, number>();
+  /** One row per released packet (the first OUTPUT_SERIES_MAX): when, to whom, from which epoch, after what gap. */
   readonly rows: SeriesRecord[] = [];
 
   observe(p: Packet, nowNs: number): void {
     const prev = this.last.get(p.client);
     this.last.set(p.client, nowNs);
+    if (this.beforeCrash !== null && !this.afterCrash.has(p.client)) this.afterCrash.set(p.client, nowNs);
     if (this.rows.length < OUTPUT_SERIES_MAX)
       this.rows.push({ timeS: nowNs / 1e9, client: p.client, epoch: p.epoch, gapMs: prev === undefined ? null : (nowNs - prev) / 1e6, lost: false });
     if (prev === undefined) return;
     const gap = nowNs - prev;
     this.sum.set(p.client, (this.sum.get(p.client) ?? 0) + gap);
     this.count.set(p.client, (this.count.get(p.client) ?? 0) + 1);
-    if (gap > (this.max.get(p.client) ?? 0)) this.max.set(p.client, gap);
+  }
+
+  /** The primary crashed now: remember every client's last packet before it. */
+  markCrash(nowNs: number): void {
+    if (this.beforeCrash !== null) return;
+    this.crashNs = nowNs;
+    this.beforeCrash = new Map(this.last);
   }
 
   /** Whether any client received two packets (so gaps exist). */
@@ -37,29 +47,30 @@ export class ClientGapMeter {
   }
 
   /**
-   * The longest time a client went without the service across the instant `atNs` (a crash),
-   * beyond its normal gap (its mean gap otherwise): detection, restore and the TCP
-   * retransmission back-off after it. Clients that got nothing after the crash are not counted.
+   * The longest time a client went without the service across the crash, beyond its normal gap
+   * (its mean gap otherwise): detection, restore and the TCP retransmission back-off after it. A
+   * client that got nothing after the crash counts up to `endNs`. `undefined` when no client had
+   * received anything before the crash (nothing to measure against).
    */
-  outageAcrossMs(atNs: number): number {
-    const atS = atNs / 1e9;
-    const before = new Map<number, number>();
-    const after = new Map<number, number>();
-    for (const r of this.rows) {
-      const c = r.client as number;
-      const t = r.timeS as number;
-      if (t < atS) before.set(c, t);
-      else if (!after.has(c)) after.set(c, t);
-    }
+  outageMs(endNs: number): number | undefined {
+    const before = this.beforeCrash;
+    if (before === null || before.size === 0) return undefined;
     let worst = 0;
-    for (const [c, t1] of after) {
-      const t0 = before.get(c);
-      if (t0 === undefined) continue;
-      const span = (t1 - t0) * 1e9;
+    for (const [c, t0] of before) {
+      const t1 = this.afterCrash.get(c) ?? endNs;
+      const span = t1 - t0;
       const n = this.count.get(c) ?? 0;
-      const normal = n > 1 ? (this.sum.get(c)! - span) / (n - 1) : 0;
+      const recovered = this.afterCrash.has(c);
+      // The mean of the client's other gaps: the span itself is one of its gaps once it recovered.
+      const others = recovered ? n - 1 : n;
+      const normal = others > 0 ? ((this.sum.get(c) ?? 0) - (recovered ? span : 0)) / others : 0;
       worst = Math.max(worst, span - normal);
     }
     return worst / 1e6;
+  }
+
+  /** When the crash was marked (−1: never). */
+  get crashAtNs(): number {
+    return this.crashNs;
   }
 }
