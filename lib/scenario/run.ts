@@ -82,6 +82,8 @@ export function overheadPct(
 ): number | undefined {
   const num = (m: Record<string, number | boolean>, k: string): number | undefined => (typeof m[k] === 'number' ? (m[k] as number) : undefined);
   if (preset.fixedWork) {
+    // An unfinished run's completion time is only a lower bound: no overhead can be claimed.
+    if (run.completed !== true || twin.completed !== true) return undefined;
     const a = num(run, 'completionTimeS');
     const b = num(twin, 'completionTimeS');
     return a !== undefined && b !== undefined && b > 0 ? (a / b - 1) * 100 : undefined;

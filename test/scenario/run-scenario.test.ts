@@ -98,3 +98,11 @@ describe('runScenario with several guests (remus.primaries = N)', () => {
     expect(a.params['remus.primaries']).toBe(1);
   });
 });
+
+describe('overheadPct of fixed work', () => {
+  it('is left out when the protected run did not finish within run.durationS', () => {
+    const r = runScenario({ engine: 'remus', workload: 'kernel-compile', params: { 'run.durationS': 20 } });
+    expect(r.metrics.completed).toBe(false);
+    expect(r.metrics.overheadPct).toBeUndefined();
+  });
+});
