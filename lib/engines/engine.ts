@@ -1,6 +1,6 @@
 import type { ScheduledFault } from '../faults/index.js';
 import type { Network } from '../net/index.js';
-import type { ParamSpec, Params } from '../params/index.js';
+import type { ParamSpec, ParamValue, Params } from '../params/index.js';
 import type { SeriesRecord } from '../scenario/result.js';
 import type { RandomStream, Simulation } from '../sim/index.js';
 import type { Host, VM } from '../vm/index.js';
@@ -47,6 +47,11 @@ export interface EngineDef {
   readonly description: string;
   /** The engine's own keys (`migration.*`, `remus.*`). */
   readonly params: readonly ParamSpec[];
+  /**
+   * Defaults that follow from the user's input, and a check of key combinations (throws
+   * InputError): e.g. Remus derives `remus.epochMs` from `remus.checkpointsPerS`.
+   */
+  readonly derivedDefaults?: (input: Readonly<Record<string, ParamValue>>) => Readonly<Record<string, ParamValue>>;
   /** How many guest VMs a run of this configuration needs (default 1). */
   readonly guests?: (params: Params) => number;
   /** Named policy presets (`vmft list policies`), if the engine has any. */

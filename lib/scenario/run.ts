@@ -21,7 +21,7 @@ export function checkSeed(seed: unknown): number {
 export function resolveRunParams(engineName: string, workloadName: string, input: RunRequest['params'] = {}): Params {
   const engine = getEngine(engineName);
   const preset = getWorkload(workloadName);
-  const defaults = { ...preset.defaults, ...preset.derivedDefaults?.(input) };
+  const defaults = { ...preset.defaults, ...preset.derivedDefaults?.(input), ...engine.derivedDefaults?.(input) };
   return resolveParams([...COMMON_PARAMS, ...preset.params, ...engine.params], input, defaults, `engine ${engine.name} with workload ${preset.name}`);
 }
 

@@ -106,3 +106,17 @@ describe('overheadPct of fixed work', () => {
     expect(r.metrics.overheadPct).toBeUndefined();
   });
 });
+
+describe('remus.checkpointsPerS', () => {
+  it('records the epoch that ran as remus.epochMs', () => {
+    const r = runScenario({ engine: 'remus', workload: 'synthetic', params: { 'remus.checkpointsPerS': 10, 'run.durationS': 2 } });
+    expect(r.params['remus.epochMs']).toBe(100);
+    expect(r.metrics.epochMsMean as number).toBeCloseTo(100, 0);
+  });
+
+  it('is bad input together with remus.epochMs', () => {
+    expect(() => runScenario({ engine: 'remus', workload: 'synthetic', params: { 'remus.checkpointsPerS': 10, 'remus.epochMs': 50 } })).toThrow(
+      /remus\.checkpointsPerS: set together with remus\.epochMs/,
+    );
+  });
+});

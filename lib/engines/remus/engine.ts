@@ -29,6 +29,16 @@ export const remusEngine: EngineDef = {
   description: 'Remus: asynchronous VM replication by frequent checkpoints, output commit, disk replication, failover',
   params: REMUS_PARAMS,
   guests: (params) => remusConfig(params).primaries,
+  // `remus.checkpointsPerS` is another way to say the epoch: the epoch that runs is recorded as
+  // `remus.epochMs`, and saying both is ambiguous input.
+  derivedDefaults(input): Record<string, number> {
+    const cps = input['remus.checkpointsPerS'];
+    if (cps === undefined) return {};
+    if (input['remus.epochMs'] !== undefined)
+      throw new InputError('remus.checkpointsPerS', 'set together with remus.epochMs', 'one of remus.epochMs or remus.checkpointsPerS');
+    const n = Number(cps);
+    return Number.isFinite(n) && n > 0 ? { 'remus.epochMs': 1000 / n } : {};
+  },
   create(rawCtx) {
     const ctx = rawCtx as RemusContext;
     const { sim, params } = ctx;
