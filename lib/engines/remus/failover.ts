@@ -18,7 +18,8 @@ export interface FailoverOutcome {
   readonly lostOutputs: number;
   readonly discardedWrites: number;
   readonly memoryConsistent: boolean | null;
-  readonly diskConsistent: boolean;
+  /** null: not checked (no snapshot of the committed checkpoint was kept). */
+  readonly diskConsistent: boolean | null;
   /** The primary was still alive (a partition, not a crash): it is fenced off. */
   readonly fenced: boolean;
 }
@@ -56,7 +57,7 @@ export function failover(opts: {
 
   const snap = opts.snapshots?.get(committed);
   let memoryConsistent: boolean | null = null;
-  let diskConsistent = true;
+  let diskConsistent: boolean | null = null;
   if (snap !== undefined) {
     if (replica.image !== null && snap.memVersions !== null) memoryConsistent = imageMismatch(replica.image, snap.memVersions, vm.memory) < 0;
     diskConsistent = diskMismatch(replica.disk, snap.diskVersions) < 0;
