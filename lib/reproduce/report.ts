@@ -3,7 +3,7 @@
  * whenever the model and the seeds are (no wall times, no date unless one is passed in).
  */
 import { cell, fmt, fmtFraction, withUnit, fmtParams, fmtPublished, fmtSummary, fmtValue, table } from './format.js';
-import { describeTolerance, ratioOf } from './tolerance.js';
+import { describeTolerance, isWithin, ratioOf } from './tolerance.js';
 import type { CheckResult, ConfigurationExperiment, Experiment, ExperimentOutcome, MeasuredExperiment, ReportEntry, ReportInput } from './types.js';
 
 /** The line the model version is written on; `reportModelVersion` reads it back. */
@@ -52,8 +52,43 @@ function checkRatio(c: CheckResult): string {
   return r === undefined ? '—' : r.toFixed(2);
 }
 
+/** Within only because of the full-scale floor: the stated percentage alone would not cover it. */
+function onlyViaFloor(c: CheckResult): boolean {
+  const t = c.check.tolerance;
+  if (c.status !== 'within' || c.summary === undefined || t.fullScale === undefined) return false;
+  const byPct = Math.max(((t.pct ?? 0) / 100) * Math.abs(centreOf(c.check.published)), t.abs ?? 0);
+  return !isWithin(c.summary.mean, c.check.published, byPct);
+}
+
+function centreOf(p: CheckResult['check']['published']): number {
+  return typeof p === 'number' ? p : (p[0] + p[1]) / 2;
+}
+
 function checkWithin(c: CheckResult): string {
-  return { within: 'yes', outside: '**no**', 'no-value': '**no value**', skipped: '—' }[c.status];
+  const base = { within: 'yes', outside: '**no**', 'no-value': '**no value**', skipped: '—' }[c.status];
+  const notes: string[] = [];
+  if (c.check.fitted !== undefined && c.status === 'within') notes.push('fitted input');
+  if (onlyViaFloor(c)) notes.push('only via the full-scale floor');
+  return notes.length === 0 ? base : `${base} (${notes.join('; ')})`;
+}
+
+/** Every judged check of the row reads back a fitted input (nothing predicted). */
+function allFitted(entry: ReportEntry): boolean {
+  const o = entry.outcome;
+  if (o.kind !== 'ran') return false;
+  const judged = o.checks.filter((c) => c.status !== 'skipped');
+  return judged.length > 0 && judged.every((c) => c.check.fitted !== undefined);
+}
+
+function fittedNotes(entries: readonly ReportEntry[]): string {
+  const lines: string[] = [];
+  for (const e of entries) {
+    if (e.outcome.kind !== 'ran') continue;
+    for (const c of e.outcome.checks) if (c.check.fitted !== undefined) lines.push(`- ${e.experiment.calibration} ${c.check.label}: ${c.check.fitted}`);
+  }
+  return lines.length === 0
+    ? ''
+    : `Checks marked *fitted input* read back a model constant that was set from that very published value; they confirm the engine reproduces its input, not that the model predicts it:\n\n${lines.join('\n')}\n\n`;
 }
 
 function joinLines(lines: readonly string[]): string {
@@ -79,7 +114,9 @@ function calibrationRow(entry: ReportEntry): string[] {
     joinLines(outcome.checks.map((c) => `${c.check.label}: ${checkSimulated(c)}`)),
     joinLines(outcome.checks.map(checkRatio)),
     joinLines(outcome.checks.map((c) => withUnit(`±${fmt(c.tolerance)}`, c.check.unit))),
-    joinLines([VERDICT_TEXT[v], ...(outcome.checks.length > 1 ? outcome.checks.map((c) => `${c.check.label}: ${checkWithin(c)}`) : [])]),
+    outcome.checks.length === 1 && v === 'within'
+      ? checkWithin(outcome.checks[0]!)
+      : joinLines([VERDICT_TEXT[v], ...(outcome.checks.length > 1 ? outcome.checks.map((c) => `${c.check.label}: ${checkWithin(c)}`) : [])]),
   ];
 }
 
@@ -142,7 +179,11 @@ function toleranceNotes(entries: readonly ReportEntry[]): string {
 function countLine(entries: readonly ReportEntry[]): string {
   const rows = entries.filter((e) => e.experiment.calibration !== undefined);
   const n = (v: RowVerdict): number => rows.filter((e) => verdict(e.outcome) === v).length;
-  const parts = [`${n('within')} within tolerance`, `${n('flagged')} flagged`, `${n('not-run')} not run`];
+  const fitted = rows.filter((e) => verdict(e.outcome) === 'within' && allFitted(e)).length;
+  const configuration = rows.filter((e) => e.outcome.kind === 'configuration' && verdict(e.outcome) === 'within').length;
+  const predicted = n('within') - fitted - configuration;
+  const within = `${n('within')} within tolerance (${predicted} predicted, ${fitted} reading back a fitted input, ${configuration} configuration)`;
+  const parts = [within, `${n('flagged')} flagged`, `${n('not-run')} not run`];
   if (n('not-in-run') > 0) parts.push(`${n('not-in-run')} without a point in this run`);
   return `${rows.length} calibration rows: ${parts.join(', ')}.\n\n`;
 }
@@ -207,7 +248,7 @@ export function writeReport(input: ReportInput): string {
     ['row', 'setup', 'published', 'simulated: mean [95 % CI]', 'ratio', 'tolerance', 'within tolerance'],
     calibration.map(calibrationRow),
   );
-  text += '\n' + flaggedNotes(calibration) + toleranceNotes(calibration);
+  text += '\n' + flaggedNotes(calibration) + fittedNotes(calibration) + toleranceNotes(calibration);
 
   text += '## Other experiments\n\n';
   text += 'Simulated values only: the paper’s numbers for these are not part of the calibration data.\n\n';

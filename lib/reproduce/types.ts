@@ -35,6 +35,12 @@ export interface Check {
   readonly where?: Readonly<Record<string, ParamValue>>;
   readonly published: Published;
   readonly tolerance: Tolerance;
+  /**
+   * The model constant this check reads back was fitted to (or set from) this very published value,
+   * with its source: the check confirms the engine reproduces its input — not a prediction. The
+   * report marks it so, and counts rows whose every check is fitted separately.
+   */
+  readonly fitted?: string;
 }
 
 /** The sweep an experiment runs: a sweep spec without its name (the experiment id is the name). */

@@ -100,10 +100,19 @@ describe('writeReport', () => {
   });
 
   it('counts the rows and keeps other experiments out of the calibration table', () => {
-    expect(md).toContain('5 calibration rows: 2 within tolerance, 2 flagged, 1 not run.');
+    expect(md).toContain('5 calibration rows: 2 within tolerance (1 predicted, 0 reading back a fitted input, 1 configuration), 2 flagged, 1 not run.');
     const table = md.slice(md.indexOf('| row |'), md.indexOf('### Flagged rows'));
     expect(table).not.toContain('Another experiment');
     expect(md.indexOf('## Other experiments')).toBeLessThan(md.indexOf('### Another experiment'));
+  });
+
+  it('marks a check that reads back a fitted input, and counts its row apart from predictions', () => {
+    const fittedExp = { ...within, checks: within.checks!.map((c) => ({ ...c, fitted: 'the constant X was set from this row' })) };
+    const entry = ran(fittedExp, [99, 101, 100]);
+    const out = writeReport({ ...input, entries: [entry, ...entries.slice(1)] });
+    expect(tableLine(out, 'C1')).toContain('yes (fitted input)');
+    expect(out).toContain('2 within tolerance (0 predicted, 1 reading back a fitted input, 1 configuration)');
+    expect(out).toContain('- C1 the metric: the constant X was set from this row');
   });
 
   it('states each sweep’s fixed parameters and where its raw runs are', () => {
