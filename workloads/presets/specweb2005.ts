@@ -117,8 +117,8 @@ export const specweb2005: WorkloadPreset = {
         else {
           const last = all[all.length - 1];
           m.qosMet = last?.pass === true;
-          m.goodPct = typeof last?.goodPct === 'number' ? last.goodPct : 0;
-          m.tolerablePct = typeof last?.tolerablePct === 'number' ? last.tolerablePct : 0;
+          if (typeof last?.goodPct === 'number') m.goodPct = last.goodPct;
+          if (typeof last?.tolerablePct === 'number') m.tolerablePct = last.tolerablePct;
         }
         const lat = sessions.latencies.flat().filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
         if (lat.length > 0) {

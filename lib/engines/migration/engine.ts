@@ -108,8 +108,8 @@ export const migrationEngine: EngineDef = {
           sentMiB: (m.memoryBytesSent + m.diskBytesSent) / MIB,
           sentFactor: m.memoryPagesSent / memoryPages,
           throughputBeforeMbps: meter!.mbps(Math.floor(startNs / 2), Math.min(startNs, endNs)),
-          throughputDuringMbps: started ? meter!.mbps(startNs, Math.max(until, startNs + 1)) : 0,
         };
+        if (started) metrics.throughputDuringMbps = meter!.mbps(startNs, Math.max(until, startNs + 1));
         // A migration that did not finish has no total time, last round or downtime: they are left
         // out rather than reported as 0, which would read as a perfect migration. A run that ended
         // in the stop phase reports the downtime so far.
