@@ -43,11 +43,8 @@ class NetRpc implements Rpc {
 
   constructor(net: Network, vm: VM, sessions: number) {
     this.vm = vm;
-    try {
-      net.serverHost(vm);
-    } catch {
-      net.attachVm(vm);
-    }
+    // The scenario attaches the VM; a harness without it gets it attached here.
+    if (!net.isAttached(vm)) net.attachVm(vm);
     this.clients = Array.from({ length: sessions }, () => new TcpClient(net, { server: vm }));
     this.server = new TcpServer(vm.nic);
   }

@@ -52,11 +52,8 @@ export const apacheStatic: WorkloadPreset = {
       contentBacked: false,
       done: null,
       start(v) {
-        try {
-          network.serverHost(v);
-        } catch {
-          network.attachVm(v);
-        }
+        // The scenario attaches the VM; a harness without it gets it attached here.
+        if (!network.isAttached(v)) network.attachVm(v);
         clients = new ClosedLoopClients(network, {
           rng: env.clientRng,
           server: v,

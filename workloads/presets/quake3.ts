@@ -109,11 +109,8 @@ export const quake3: WorkloadPreset = {
       start(v) {
         vm = v;
         if (network !== null) {
-          try {
-            network.serverHost(v);
-          } catch {
-            network.attachVm(v);
-          }
+          // The scenario attaches the VM; a harness without it gets it attached here.
+          if (!network.isAttached(v)) network.attachVm(v);
           for (let c = 0; c < nClients; c++) {
             const client = new DatagramClient(network, { server: v });
             if (client.id !== c) throw new Error(`quake3 expects client ids 0…${nClients - 1}, got ${client.id}`);
