@@ -1,9 +1,8 @@
 import { numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { RateCarry, type WorkloadPreset } from '../workload.js';
+import { RateWriter } from '../rate-writer.js';
+import type { WorkloadPreset } from '../workload.js';
 import { WritePattern } from '../write-pattern.js';
-
-const NS_PER_S = 1e9;
 
 /**
  * An idle guest: timer ticks and kernel housekeeping touch a few pages a second inside a small
@@ -26,7 +25,7 @@ export const idle: WorkloadPreset = {
     const memPages = (p.num('vm.memoryMiB') * 1024) / p.num('vm.pageKiB');
     const wsPages = Math.min(memPages, Math.max(1, Math.round((p.num('workload.workingSetMiB') * 1024) / p.num('vm.pageKiB'))));
     const pattern = new WritePattern({ base: 0, pages: wsPages, locality: 'uniform' }, env.rng);
-    const rate = new RateCarry(p.num('workload.dirtyPagesPerS') / NS_PER_S);
+    const writer = new RateWriter(pattern, p.num('workload.dirtyPagesPerS'));
     let vm: VM | null = null;
     return {
       cpuBound: false,
@@ -37,15 +36,10 @@ export const idle: WorkloadPreset = {
       },
       advance(from, to) {
         if (vm === null) return;
-        const n = rate.take(from, to);
-        if (n > 0) pattern.write(vm.memory, n);
+        writer.advance(vm.memory, from, to);
       },
-      snapshot: () => ({ carry: rate.snapshot(), pattern: pattern.snapshot() }),
-      restore(s) {
-        const st = s as { carry: number; pattern: ReturnType<WritePattern['snapshot']> };
-        rate.restore(st.carry);
-        pattern.restore(st.pattern);
-      },
+      snapshot: () => writer.snapshot(),
+      restore: (s) => writer.restore(s),
       metrics: () => ({}),
       series: () => ({}),
       invariants: () => ({}),

@@ -1,9 +1,8 @@
 import { InputError, booleanParam, enumParam, numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { RateCarry, type WorkloadPreset } from '../workload.js';
+import { RateWriter } from '../rate-writer.js';
+import type { WorkloadPreset } from '../workload.js';
 import { LOCALITIES, WritePattern } from '../write-pattern.js';
-
-const NS_PER_S = 1e9;
 
 /**
  * Epoch length assumed for `workload.dirtyPagesPerEpoch` when no engine announces epochs (the
@@ -45,7 +44,7 @@ export const synthetic: WorkloadPreset = {
     if (perEpoch !== undefined && perEpoch > wsPages)
       throw new InputError('workload.dirtyPagesPerEpoch', `${perEpoch} distinct pages do not fit a working set of ${wsPages} pages`, `≤ ${wsPages}`);
     const perS = perEpoch !== undefined ? (perEpoch * 1000) / SYNTHETIC_DEFAULT_EPOCH_MS : p.num('workload.dirtyPagesPerS');
-    const rate = new RateCarry(perS / NS_PER_S);
+    const writer = new RateWriter(pattern, perS);
     let vm: VM | null = null;
     let epochsAnnounced = false;
     return {
@@ -64,15 +63,10 @@ export const synthetic: WorkloadPreset = {
       },
       advance(from, to) {
         if (vm === null || epochsAnnounced) return;
-        const n = rate.take(from, to);
-        if (n > 0) pattern.write(vm.memory, n);
+        writer.advance(vm.memory, from, to);
       },
-      snapshot: () => ({ carry: rate.snapshot(), pattern: pattern.snapshot() }),
-      restore(s) {
-        const st = s as { carry: number; pattern: ReturnType<WritePattern['snapshot']> };
-        rate.restore(st.carry);
-        pattern.restore(st.pattern);
-      },
+      snapshot: () => writer.snapshot(),
+      restore: (s) => writer.restore(s),
       metrics: () => ({}),
       series: () => ({}),
       invariants: () => ({}),
