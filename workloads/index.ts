@@ -14,6 +14,7 @@ import type { WorkloadPreset } from './workload.js';
 
 export { type WorkloadPreset, type WorkloadInstance, type WorkloadEnv, RateCarry } from './workload.js';
 export { WritePattern, LOCALITIES, type Locality, zipfTable } from './write-pattern.js';
+export { RateWriter, type RateWriterState } from './rate-writer.js';
 export { idle } from './presets/idle.js';
 export { synthetic, SYNTHETIC_DEFAULT_EPOCH_MS } from './presets/synthetic.js';
 
