@@ -31,4 +31,4 @@ export { evaluateCheck } from './evaluate.js';
 export { programPeaks, runWithSeriesPeaks, WWS_PEAK } from './series-peaks.js';
 export { writeReport, reportModelVersion, verdict, defaultExplanation, type RowVerdict } from './report.js';
 export { measure, type MeasureOptions } from './measure.js';
-export { reproduce, REPORT_FILE, DEFAULT_OUT, type ReproduceOptions, type ReproduceResult, type ExperimentEvent } from './run.js';
+export { reproduce, REPORT_FILE, DEFAULT_OUT, DEFAULT_QUICK_OUT, type ReproduceOptions, type ReproduceResult, type ExperimentEvent } from './run.js';

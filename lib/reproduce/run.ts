@@ -11,6 +11,8 @@ import type { Experiment, ExperimentOutcome, ReportEntry } from './types.js';
 
 export const REPORT_FILE = 'REPORT.md';
 export const DEFAULT_OUT = 'results';
+/** Where `--quick` writes unless told otherwise: beside, not over, the committed full report. */
+export const DEFAULT_QUICK_OUT = 'results/quick';
 
 export interface ReproduceOptions {
   /** Output folder: REPORT.md, figures/, stores/ (default `results`). */
@@ -62,8 +64,8 @@ function removeFigure(out: string, id: string): void {
  * this build cannot run is reported as not run, with the reason.
  */
 export async function reproduce(opts: ReproduceOptions = {}): Promise<ReproduceResult> {
-  const out = opts.out ?? DEFAULT_OUT;
   const quick = opts.quick ?? false;
+  const out = opts.out ?? (quick ? DEFAULT_QUICK_OUT : DEFAULT_OUT);
   const experiments = opts.experiments ?? EXPERIMENTS;
   mkdirSync(out, { recursive: true });
   const entries: ReportEntry[] = [];

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../params/index.js';
-import { EXPERIMENTS, reproduce, selectExperiments, verdict, type Experiment, type ExperimentEvent } from '../../reproduce/index.js';
+import { DEFAULT_OUT, DEFAULT_QUICK_OUT, EXPERIMENTS, reproduce, selectExperiments, verdict, type Experiment, type ExperimentEvent } from '../../reproduce/index.js';
 import { formatDuration, progressReporter, SweepAbortedError, type ProgressReporter } from '../../sweep/index.js';
 
 /** What the command touches outside itself; tests substitute experiments and buffers. */
@@ -16,7 +16,7 @@ export interface ReproduceCommandDeps {
 
 interface ReproduceFlags {
   readonly quick?: boolean;
-  readonly out: string;
+  readonly out?: string;
   readonly workers?: string;
   readonly only?: string;
   readonly date?: string;
@@ -53,14 +53,15 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
     .command('reproduce')
     .description('run the papers’ experiments and write REPORT.md with the calibration table and figures')
     .option('--quick', 'fewer points and replicates, shorter runs (a couple of minutes)')
-    .option('--out <dir>', 'output folder: REPORT.md, figures/, stores/ (raw runs, resumable)', 'results')
+    .option('--out <dir>', `output folder: REPORT.md, figures/, stores/ (raw runs, resumable); default ${DEFAULT_OUT}/, or ${DEFAULT_QUICK_OUT}/ with --quick (the committed full report is never overwritten by a quick run)`)
     .option('--workers <n>', 'worker threads (default: available cores)')
     .option('--fresh', 'discard the stores of the experiments run and simulate every point again')
     .option('--only <ids>', 'comma-separated experiment ids to run (the report then covers only those)')
     .option('--date <text>', 'a date to print in the report (left out by default: the report stays deterministic)')
     .action(async (flags: ReproduceFlags) => {
       const workers = parseWorkers(flags.workers);
-      if (flags.out.trim() === '') throw new InputError('--out', 'empty', 'a folder');
+      const out = flags.out ?? (flags.quick === true ? DEFAULT_QUICK_OUT : DEFAULT_OUT);
+      if (out.trim() === '') throw new InputError('--out', 'empty', 'a folder');
       const all = deps.experiments ?? EXPERIMENTS;
       const chosen = flags.only === undefined ? all : selectExperiments(flags.only.split(',').map((s) => s.trim()).filter((s) => s !== ''), all);
       const quick = flags.quick === true;
@@ -72,7 +73,7 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
       const started = performance.now();
       try {
         const result = await reproduce({
-          out: flags.out,
+          out,
           quick,
           fresh: flags.fresh === true,
           experiments: chosen,
@@ -94,8 +95,8 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
         const flagged = result.entries.filter((e) => e.experiment.calibration !== undefined && verdict(e.outcome) === 'flagged').map((e) => e.experiment.calibration);
         const notRun = result.entries.filter((e) => e.outcome.kind === 'not-run').length;
         let text = `report: ${result.report}\n`;
-        text += `figures: ${join(flags.out, 'figures')} (${result.figures.length / 2} figure${result.figures.length === 2 ? '' : 's'}, SVG and PNG)\n`;
-        text += `raw runs: ${join(flags.out, 'stores', quick ? 'quick' : '')}\n`;
+        text += `figures: ${join(out, 'figures')} (${result.figures.length / 2} figure${result.figures.length === 2 ? '' : 's'}, SVG and PNG)\n`;
+        text += `raw runs: ${join(out, 'stores', quick ? 'quick' : '')}\n`;
         if (flagged.length > 0) text += `outside tolerance (flagged in the report): ${flagged.join(', ')}\n`;
         if (notRun > 0) text += `${notRun} experiment${notRun === 1 ? '' : 's'} not run (reasons in the report)\n`;
         stdout.write(text);
@@ -104,7 +105,7 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
       } catch (e) {
         bar?.stop();
         if (!(e instanceof SweepAbortedError)) throw e;
-        stderr.write(`reproduce: interrupted; finished points are kept in ${join(flags.out, 'stores')} — rerun the same command to resume\n`);
+        stderr.write(`reproduce: interrupted; finished points are kept in ${join(out, 'stores')} — rerun the same command to resume\n`);
         setExitCode(130);
       } finally {
         process.removeListener('SIGINT', onSigint);
