@@ -84,3 +84,13 @@ export class RateCarry {
     this.carry = c;
   }
 }
+
+/** `mib` MiB in guest pages of `pageKiB` KiB, rounded to whole pages. */
+export function mibToPages(mib: number, pageKiB: number): number {
+  return Math.round((mib * 1024) / pageKiB);
+}
+
+/** Pages of the run's guest memory — the same count the scenario gives its PageMemory. */
+export function vmPages(params: { num(key: string): number }): number {
+  return Math.max(1, mibToPages(params.num('vm.memoryMiB'), params.num('vm.pageKiB')));
+}

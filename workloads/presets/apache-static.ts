@@ -1,7 +1,7 @@
 import { ClosedLoopClients, Network, TcpServer } from '../../lib/net/index.js';
 import { quantile } from '../../lib/metrics/index.js';
 import { InputError, numberParam } from '../../lib/params/index.js';
-import type { WorkloadPreset } from '../workload.js';
+import { type WorkloadPreset, vmPages } from '../workload.js';
 import { WritePattern } from '../write-pattern.js';
 
 /**
@@ -35,7 +35,7 @@ export const apacheStatic: WorkloadPreset = {
     const network = env.network instanceof Network ? env.network : null;
     if (network === null) throw new InputError('workload', 'apache-static needs the network (lib/net) with its clients', 'a run with the network wired in');
     const pageKiB = p.num('vm.pageKiB');
-    const memPages = Math.round((p.num('vm.memoryMiB') * 1024) / pageKiB);
+    const memPages = vmPages(p);
     const bufferPages = Math.max(1, Math.round((p.num('workload.bufferMiB') * 1024) / pageKiB));
     const base = Math.round((16 * 1024) / pageKiB); // above the kernel's first 16 MiB
     if (base + bufferPages > memPages)

@@ -1,7 +1,7 @@
 import { numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
 import { RateWriter } from '../rate-writer.js';
-import type { WorkloadPreset } from '../workload.js';
+import { type WorkloadPreset, vmPages } from '../workload.js';
 import { WritePattern } from '../write-pattern.js';
 
 /**
@@ -22,7 +22,7 @@ export const idle: WorkloadPreset = {
   usesNetwork: false,
   create(env) {
     const p = env.params;
-    const memPages = (p.num('vm.memoryMiB') * 1024) / p.num('vm.pageKiB');
+    const memPages = vmPages(p);
     const wsPages = Math.min(memPages, Math.max(1, Math.round((p.num('workload.workingSetMiB') * 1024) / p.num('vm.pageKiB'))));
     const pattern = new WritePattern({ base: 0, pages: wsPages, locality: 'uniform' }, env.rng);
     const writer = new RateWriter(pattern, p.num('workload.dirtyPagesPerS'));

@@ -1,7 +1,7 @@
 import { InputError, numberParam } from '../../lib/params/index.js';
 import { Signal } from '../../lib/sim/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { RateCarry, type WorkloadPreset } from '../workload.js';
+import { RateCarry, type WorkloadPreset, vmPages } from '../workload.js';
 import { WritePattern } from '../write-pattern.js';
 
 const NS_PER_S = 1e9;
@@ -48,7 +48,7 @@ export const kernelCompile: WorkloadPreset = {
   create(env) {
     const p = env.params;
     const pageKiB = p.num('vm.pageKiB');
-    const memPages = Math.round((p.num('vm.memoryMiB') * 1024) / pageKiB);
+    const memPages = vmPages(p);
     const wsMiB = p.num('workload.workingSetMiB');
     if (wsMiB > p.num('vm.memoryMiB'))
       throw new InputError('workload.workingSetMiB', `${wsMiB} MiB exceeds vm.memoryMiB = ${p.num('vm.memoryMiB')}`, `≤ ${p.num('vm.memoryMiB')}`);

@@ -1,6 +1,6 @@
 import { InputError, numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { RateCarry, type WorkloadPreset } from '../workload.js';
+import { RateCarry, type WorkloadPreset, vmPages } from '../workload.js';
 
 const NS_PER_S = 1e9;
 
@@ -33,7 +33,7 @@ export const mmuncher: WorkloadPreset = {
   create(env) {
     const p = env.params;
     const pageKiB = p.num('vm.pageKiB');
-    const memPages = Math.round((p.num('vm.memoryMiB') * 1024) / pageKiB);
+    const memPages = vmPages(p);
     const regionPages = Math.max(1, Math.round((p.num('workload.regionMiB') * 1024) / pageKiB));
     const base = Math.round((p.num('workload.regionOffsetMiB') * 1024) / pageKiB);
     if (base + regionPages > memPages)

@@ -1,7 +1,7 @@
 import { numberParam } from '../../lib/params/index.js';
 import { Signal } from '../../lib/sim/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import type { WorkloadPreset } from '../workload.js';
+import { type WorkloadPreset, vmPages } from '../workload.js';
 import { WritePattern } from '../write-pattern.js';
 
 /**
@@ -38,7 +38,7 @@ export const postmark: WorkloadPreset = {
     const diskNs = p.num('workload.diskMsPerTransaction') * 1e6;
     const blocksPer = p.num('workload.blocksPerTransaction');
     const pagesPer = p.num('workload.pagesPerTransaction');
-    const memPages = Math.round((p.num('vm.memoryMiB') * 1024) / p.num('vm.pageKiB'));
+    const memPages = vmPages(p);
     const setPages = Math.max(1, Math.min(memPages, Math.round((p.num('workload.fileSetMiB') * 1024) / p.num('vm.pageKiB'))));
     const pages = new WritePattern({ base: 0, pages: setPages, locality: 'uniform' }, env.rng);
     const rng = env.rng;

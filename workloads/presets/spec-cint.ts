@@ -2,7 +2,7 @@ import { InputError, numberParam } from '../../lib/params/index.js';
 import type { SeriesRecord } from '../../lib/scenario/result.js';
 import { Signal } from '../../lib/sim/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { RateCarry, type WorkloadPreset } from '../workload.js';
+import { RateCarry, type WorkloadPreset, vmPages } from '../workload.js';
 
 const NS_PER_S = 1e9;
 
@@ -131,7 +131,7 @@ export const specCint: WorkloadPreset = {
   create(env) {
     const p = env.params;
     const scale = p.num('workload.timeScale');
-    const memPages = Math.round((p.num('vm.memoryMiB') * 1024) / p.num('vm.pageKiB'));
+    const memPages = vmPages(p);
     const pageScale = 4 / p.num('vm.pageKiB'); // the WWS are counted in 4 KiB pages
     const phases: FlatPhase[] = [];
     const programStartNs: number[] = [];

@@ -4,7 +4,7 @@ import { connectRpc, type Rpc } from '../kvstore/rpc.js';
 import { ECOMMERCE_PAGES, THINK_TIME_MEAN_S } from '../specweb/model.js';
 import { WebServer, type WebRequest, type WebServerState } from '../specweb/server.js';
 import { ScoreSearch, WebSessions } from '../specweb/sessions.js';
-import type { WorkloadPreset } from '../workload.js';
+import { type WorkloadPreset, vmPages } from '../workload.js';
 import { WritePattern } from '../write-pattern.js';
 
 /**
@@ -52,7 +52,7 @@ export const specweb2005: WorkloadPreset = {
   create(env) {
     const p = env.params;
     const pageBytes = p.num('vm.pageKiB') * 1024;
-    const memPages = Math.round((p.num('vm.memoryMiB') * 1024) / p.num('vm.pageKiB'));
+    const memPages = vmPages(p);
     const wsPages = Math.max(1, Math.min(memPages, Math.round((p.num('workload.workingSetMiB') * 1024) / p.num('vm.pageKiB'))));
     const pattern = new WritePattern({ base: 0, pages: wsPages, locality: 'hotcold', hotFraction: 0.2, hotWriteShare: 0.8 }, env.rng);
     const fixed = p.optNum('workload.sessions');

@@ -1,7 +1,7 @@
 import { InputError, booleanParam, enumParam, numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
 import { RateWriter } from '../rate-writer.js';
-import type { WorkloadPreset } from '../workload.js';
+import { type WorkloadPreset, vmPages } from '../workload.js';
 import { LOCALITIES, WritePattern } from '../write-pattern.js';
 
 /**
@@ -34,7 +34,7 @@ export const synthetic: WorkloadPreset = {
   create(env) {
     const p = env.params;
     const pageKiB = p.num('vm.pageKiB');
-    const memPages = (p.num('vm.memoryMiB') * 1024) / pageKiB;
+    const memPages = vmPages(p);
     const wsMiB = p.num('workload.workingSetMiB');
     if (wsMiB > p.num('vm.memoryMiB'))
       throw new InputError('workload.workingSetMiB', `${wsMiB} MiB exceeds vm.memoryMiB = ${p.num('vm.memoryMiB')}`, `≤ ${p.num('vm.memoryMiB')}`);

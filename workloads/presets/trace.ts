@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { InputError, booleanParam, stringParam } from '../../lib/params/index.js';
 import { Signal, type Timer } from '../../lib/sim/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import type { WorkloadPreset } from '../workload.js';
+import { type WorkloadPreset, vmPages } from '../workload.js';
 
 const NS_PER_S = 1e9;
 const FIELD = 'workload.traceFile';
@@ -207,7 +207,7 @@ export const trace: WorkloadPreset = {
     if (path === undefined || path === '') throw new InputError(FIELD, 'the trace workload needs a trace file', '--set workload.traceFile=PATH');
     const tr = loadTrace(path);
     const pageKiB = p.num('vm.pageKiB');
-    const memPages = Math.round((p.num('vm.memoryMiB') * 1024) / pageKiB);
+    const memPages = vmPages(p);
     if (tr.maxPage >= memPages)
       throw new InputError('vm.memoryMiB', `the trace writes page ${tr.maxPage}, beyond a ${p.num('vm.memoryMiB')} MiB VM`, `≥ ${traceMemoryMiB(tr, pageKiB)}`);
     const done = new Signal<void>('trace done');
