@@ -58,7 +58,6 @@ export class VCpu {
   private queueEnd = 0;
   private timer: Timer | null = null;
   private _traps = 0;
-  private _trapNs = 0;
 
   constructor(opts: VCpuOptions) {
     this.sim = opts.sim;
@@ -77,16 +76,9 @@ export class VCpu {
     return this._progress;
   }
 
-  /** Log-dirty traps charged so far, and the guest time they cost. */
+  /** Log-dirty traps charged so far. */
   get traps(): number {
     return this._traps;
-  }
-  get trapTimeNs(): number {
-    return this._trapNs;
-  }
-
-  get queuedJobs(): number {
-    return this.jobs.length - this.head;
   }
 
   /** Current speed: guest ns per real ns. */
@@ -124,7 +116,6 @@ export class VCpu {
     const t = this.memory.takeTraps();
     if (t > 0) {
       this._traps += t;
-      this._trapNs += t * this.trapNs;
       this.debt += t * this.trapNs;
     }
   }

@@ -62,11 +62,7 @@ export class Replica {
   commit(epoch: number, cp: Checkpoint | null): void {
     if (epoch <= this._committed) throw new Error(`checkpoint ${epoch} committed after ${this._committed}`);
     if (cp !== null && this.image !== null) {
-      const img = this.image;
-      const pb = img.pageBytes;
-      for (let i = 0; i < cp.pages.length; i++) {
-        img.installPage(cp.pages[i]!, cp.versions[i]!, cp.bytes === null ? undefined : cp.bytes.subarray(i * pb, (i + 1) * pb));
-      }
+      installCheckpoint(this.image, cp);
       if (cp.cpu !== null) this._committedCpu = cp.cpu;
     }
     const q = this.pendingWrites;
@@ -94,4 +90,11 @@ export class Replica {
   heldWrites(): Array<{ epoch: number; w: DiskWrite }> {
     return this.pendingWrites.slice(this.pendingHead);
   }
+}
+
+/** Install a checkpoint's pages (versions, and bytes for content-backed guests) into an image. */
+export function installCheckpoint(img: PageMemory, cp: Checkpoint): void {
+  const pb = img.pageBytes;
+  for (let i = 0; i < cp.pages.length; i++)
+    img.installPage(cp.pages[i]!, cp.versions[i]!, cp.bytes === null ? undefined : cp.bytes.subarray(i * pb, (i + 1) * pb));
 }

@@ -3,6 +3,7 @@ import type { SeriesRecord } from '../../scenario/result.js';
 import type { Timer } from '../../sim/index.js';
 import type { Host, VM } from '../../vm/index.js';
 import type { EngineContext, EngineDef, EngineReport } from '../engine.js';
+import { installCheckpoint } from './backup.js';
 import { failover, type FailoverOutcome } from './failover.js';
 import { diskDifference, diskMismatch, imageMismatch, memoryDifference, SnapshotKeeper } from './invariants.js';
 import { FluidLink, type ReplicationTransport } from './link.js';
@@ -334,10 +335,7 @@ function drainCheck(p: Primary): { memory: boolean | null; disk: boolean } {
   if (r.image !== null) {
     const img = r.image;
     const cp = p.staged;
-    const pb = img.pageBytes;
-    if (cp !== null && cp.epoch > r.committedEpoch)
-      for (let i = 0; i < cp.pages.length; i++)
-        img.installPage(cp.pages[i]!, cp.versions[i]!, cp.bytes === null ? undefined : cp.bytes.subarray(i * pb, (i + 1) * pb));
+    if (cp !== null && cp.epoch > r.committedEpoch) installCheckpoint(img, cp);
     p.vm.vcpu.sync();
     const dirty = p.vm.memory.dirty.peek();
     for (let i = 0; i < dirty.length; i++) img.copyPageFrom(p.vm.memory, dirty[i]!);
