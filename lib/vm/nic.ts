@@ -19,6 +19,12 @@ export interface Packet {
   seq: number;
 }
 
+/**
+ * Inbound packets a paused guest's NIC holds: the slots of Xen's netfront/netback receive ring
+ * (NET_RX_RING_SIZE = 256 for a 4 KiB ring page, xen/include/public/io/netif.h).
+ */
+export const NIC_RX_RING_SLOTS = 256;
+
 /** An egress hook decides when a sent packet leaves the host: `release(p)` lets it go. */
 export type EgressHook = (p: Packet, release: (p: Packet) => void) => void;
 
@@ -41,7 +47,7 @@ export class Nic {
   private _dropped = 0;
   readonly queueLimit: number;
 
-  constructor(queueLimit = 256) {
+  constructor(queueLimit = NIC_RX_RING_SLOTS) {
     this.queueLimit = queueLimit;
   }
 
