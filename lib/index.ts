@@ -1,6 +1,7 @@
 /**
  * vmft's public API. Notebooks and scripts import this (built: dist/lib/index.js).
- * Layers, top to bottom: analysis → sweep → scenario → engines, workloads, faults → vm, net, metrics → sim.
+ * Layers, top to bottom (docs/design.md, "Layers"): cli → reproduce → analysis; sweep; scenario;
+ * engines → faults, workloads; replication; net → vm, metrics; sim, params.
  */
 export { MODEL_VERSION, TOOLKIT_VERSION } from './version.js';
 

@@ -23,7 +23,7 @@ for (const [file, fn] of modules) {
   }
   try {
     const mod = await import(pathToFileURL(path).href);
-    const run = mod[fn] ?? mod.default;
+    const run = mod[fn];
     if (typeof run !== 'function') throw new Error(`exports no ${fn}()`);
     entries.push(...(await run()));
   } catch (e) {

@@ -12,11 +12,9 @@ import { kvstore } from './presets/kvstore.js';
 import { specweb2005 } from './presets/specweb2005.js';
 import type { WorkloadPreset } from './workload.js';
 
-export { type WorkloadPreset, type WorkloadInstance, type WorkloadEnv, RateCarry } from './workload.js';
-export { WritePattern, LOCALITIES, type Locality, zipfTable } from './write-pattern.js';
-export { RateWriter, type RateWriterState } from './rate-writer.js';
-export { idle } from './presets/idle.js';
-export { synthetic, SYNTHETIC_DEFAULT_EPOCH_MS } from './presets/synthetic.js';
+export { type WorkloadPreset, type WorkloadInstance } from './workload.js';
+export { WritePattern, LOCALITIES, type Locality } from './write-pattern.js';
+export { synthetic } from './presets/synthetic.js';
 
 /** Every named preset, in the order of DESIGN §3.4. */
 export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic, kernelCompile, specweb2005, apacheStatic, quake3, mmuncher, specCint, postmark, kvstore, trace];

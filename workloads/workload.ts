@@ -1,5 +1,5 @@
 import type { ParamSpec, ParamValue, Params } from '../lib/params/index.js';
-import type { SeriesRecord } from '../lib/scenario/result.js';
+import type { SeriesRecord } from '../lib/metrics/records.js';
 import type { RandomStream, Signal, Simulation } from '../lib/sim/index.js';
 import type { GuestProgram, VM } from '../lib/vm/index.js';
 

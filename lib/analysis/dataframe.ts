@@ -20,5 +20,3 @@ export async function rowsToDataFrame(rows: readonly Row[]): Promise<DataFrame> 
   return new dfd.DataFrame(rect, { columns });
 }
 
-/** Same as `rowsToDataFrame` — the name used after a summary: `toDataFrame(summarizeBy(...))`. */
-export const toDataFrame = rowsToDataFrame;

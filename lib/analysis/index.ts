@@ -3,7 +3,7 @@
  * notebook display. Nothing heavy at import time: danfojs, vega and resvg load on first use.
  */
 export { type Cell, type Row, columnsOf } from './rows.js';
-export { rowsToDataFrame, toDataFrame, type DataFrame } from './dataframe.js';
+export { rowsToDataFrame, type DataFrame } from './dataframe.js';
 export { runsPath, parseRuns, readRuns, loadRuns } from './runs.js';
 export { summarizeBy, type SummaryRow } from './summarize-by.js';
 export {

@@ -1,7 +1,7 @@
 import type { ScheduledFault } from '../faults/index.js';
 import type { Network } from '../net/index.js';
 import type { ParamSpec, ParamValue, Params } from '../params/index.js';
-import type { SeriesRecord } from '../scenario/result.js';
+import type { SeriesRecord } from '../metrics/records.js';
 import type { RandomStream, Simulation } from '../sim/index.js';
 import type { Host, VM } from '../vm/index.js';
 

@@ -5,3 +5,4 @@ export { tQuantile, tCdf, tPdf } from './student-t.js';
 export { regularizedIncompleteBeta } from './incomplete-beta.js';
 export { Recorder } from './recorder.js';
 export { ecdf, type EcdfPoint } from './ecdf.js';
+export type { SeriesRecord } from './records.js';

@@ -2,10 +2,6 @@ export { InputError, isInputError } from './input-error.js';
 export {
   type ParamValue,
   type ParamSpec,
-  type NumberParamSpec,
-  type BooleanParamSpec,
-  type EnumParamSpec,
-  type StringParamSpec,
   numberParam,
   booleanParam,
   enumParam,

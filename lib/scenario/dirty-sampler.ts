@@ -1,6 +1,6 @@
 import type { Simulation } from '../sim/index.js';
 import { DirtyLog, type VM } from '../vm/index.js';
-import type { SeriesRecord } from './result.js';
+import type { SeriesRecord } from '../metrics/records.js';
 
 /**
  * Measures the guest's dirtying as Clark et al. did for the writable working set (§3.2, fig. 2):

@@ -1,12 +1,12 @@
+import type { SeriesRecord } from '../metrics/records.js';
 import type { ParamValue } from '../params/index.js';
+
+export type { SeriesRecord };
 
 /** Engines of the contract. `spare` and `active` arrive in wave 2. */
 export const ENGINES = ['unprotected', 'migration', 'remus'] as const;
 export type EngineName = (typeof ENGINES)[number];
 export const PLANNED_ENGINES = ['spare', 'active'] as const;
-
-/** One record of a series: flat, JSON-safe. */
-export type SeriesRecord = Record<string, number | string | boolean | null>;
 
 /**
  * The result of one run — exactly the JSON object `vmft run --json` prints (DESIGN §4).

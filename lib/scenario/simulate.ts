@@ -6,7 +6,7 @@ import { Network } from '../net/index.js';
 import { Disk, Host, PageMemory, VM } from '../vm/index.js';
 import type { WorkloadPreset } from '../../workloads/index.js';
 import { DirtySampler } from './dirty-sampler.js';
-import type { SeriesRecord } from './result.js';
+import type { SeriesRecord } from '../metrics/records.js';
 
 /** The outcome of one simulation (one engine over one workload), before the twin comparison. */
 export interface SimulationOutcome {

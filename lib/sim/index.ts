@@ -1,6 +1,6 @@
-export { type Nanos, NS_PER_US, NS_PER_MS, NS_PER_S, ns, us, ms, s, toMs, toS } from './time.js';
+export { type Nanos, ns, us, ms, s, toMs, toS } from './time.js';
 export { EventHeap, ScheduledEvent } from './event-heap.js';
 export { Signal } from './signal.js';
 export { Simulation, SimulationError, type Process, type Yieldable, type Timer } from './simulation.js';
 export { maxMinShare } from './fair-share.js';
-export { RandomStream, RandomStreams, hash32 } from './random.js';
+export { RandomStream, RandomStreams } from './random.js';

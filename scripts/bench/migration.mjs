@@ -117,7 +117,6 @@ export async function benchMigration() {
   ];
 }
 
-export default benchMigration;
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   for (const e of await benchMigration()) console.log(`${e.name}  ${e.value.toFixed(3)} ${e.unit}  (target ${e.better === 'lower' ? '≤' : '≥'} ${e.target.toFixed(3)})`);

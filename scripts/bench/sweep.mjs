@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Sweep benchmarks (DESIGN §4): sweep.speedup2Workers and sweep.poolOverheadMsPerPoint.
-// Exports `bench()` → [{ name, value, unit, target, better }]; run standalone it prints them.
+// Exports `benchSweep()` → [{ name, value, unit, target, better }]; run standalone it prints them.
 // Needs the build (dist/); standalone it builds when dist is missing.
 import { execSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -37,7 +37,7 @@ async function timed(fn) {
   return { value, ms: performance.now() - t0 };
 }
 
-export async function bench({ points = 100, pointMs = 100, trivialPoints = 1000, repeats = 2 } = {}) {
+export async function benchSweep({ points = 100, pointMs = 100, trivialPoints = 1000, repeats = 2 } = {}) {
   const { sweep } = await lib();
   // The speedup needs two idle cores: say so when other processes were using one already.
   const loadBefore = loadavg()[0];
@@ -73,10 +73,8 @@ export async function bench({ points = 100, pointMs = 100, trivialPoints = 1000,
   }
 }
 
-export const benchSweep = bench;
-export default bench;
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const entries = await bench();
+  const entries = await benchSweep();
   console.log(JSON.stringify(entries, null, 2));
 }

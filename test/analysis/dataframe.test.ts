@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rowsToDataFrame, summarizeBy, toDataFrame } from '../../lib/analysis/index.js';
+import { rowsToDataFrame, summarizeBy } from '../../lib/analysis/index.js';
 
 describe('rowsToDataFrame(rows)', () => {
   it('makes ragged rows rectangular (missing cells → null)', async () => {
@@ -14,10 +14,10 @@ describe('rowsToDataFrame(rows)', () => {
   });
 });
 
-describe('toDataFrame(summaryRows)', () => {
+describe('rowsToDataFrame(summaryRows)', () => {
   it('turns summarizeBy output into a DataFrame', async () => {
     const s = summarizeBy([{ k: 1, m: 2 }, { k: 1, m: 4 }, { k: 2, m: 5 }], 'k', 'm');
-    const df = await toDataFrame(s);
+    const df = await rowsToDataFrame(s);
     expect(df.columns).toEqual(['k', 'metric', 'n', 'mean', 'median', 'p95', 'sd', 'ci95Low', 'ci95High']);
     expect(df.column('mean').values).toEqual([3, 5]);
   });

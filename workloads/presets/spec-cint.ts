@@ -1,5 +1,5 @@
 import { InputError, numberParam } from '../../lib/params/index.js';
-import type { SeriesRecord } from '../../lib/scenario/result.js';
+import type { SeriesRecord } from '../../lib/metrics/records.js';
 import { Signal } from '../../lib/sim/index.js';
 import type { VM } from '../../lib/vm/index.js';
 import { RateCarry, type WorkloadPreset, vmPages } from '../workload.js';

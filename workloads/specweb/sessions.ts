@@ -1,4 +1,4 @@
-import type { SeriesRecord } from '../../lib/scenario/result.js';
+import type { SeriesRecord } from '../../lib/metrics/records.js';
 import type { RandomStream, Simulation, Timer } from '../../lib/sim/index.js';
 import type { Rpc } from '../kvstore/rpc.js';
 import { GOOD_MIN_FRACTION, TIME_GOOD_S, TIME_TOLERABLE_S, TOLERABLE_MIN_FRACTION, pageExchanges, pageCdf, type Exchange, type PageType } from './model.js';

@@ -1,7 +1,7 @@
 import { InputError } from '../../params/index.js';
 import { s as seconds } from '../../sim/index.js';
 import type { Host } from '../../vm/index.js';
-import type { SeriesRecord } from '../../scenario/result.js';
+import type { SeriesRecord } from '../../metrics/records.js';
 import type { EngineDef, EngineReport } from '../engine.js';
 import { DOM0_CPU_NS_PER_BYTE } from './costs.js';
 import { DEFAULT_STOP_PHASE_COSTS } from './downtime.js';

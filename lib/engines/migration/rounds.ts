@@ -1,4 +1,4 @@
-import type { SeriesRecord } from '../../scenario/result.js';
+import type { SeriesRecord } from '../../metrics/records.js';
 import type { Process, Simulation, Yieldable } from '../../sim/index.js';
 import { Disk, PageMemory, type Host, type VM } from '../../vm/index.js';
 import { AUTO_CONVERGE_INCREMENT, AUTO_CONVERGE_INITIAL, AUTO_CONVERGE_MAX, AUTO_CONVERGE_TRIGGER, BATCH_PAGES, BITS_PER_MIBIT, BITS_PER_XEN_DIRTY_MBIT, CPU_STATE_BYTES } from './costs.js';

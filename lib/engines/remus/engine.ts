@@ -1,5 +1,5 @@
 import { InputError } from '../../params/index.js';
-import type { SeriesRecord } from '../../scenario/result.js';
+import type { SeriesRecord } from '../../metrics/records.js';
 import type { Timer } from '../../sim/index.js';
 import type { Host, VM } from '../../vm/index.js';
 import type { EngineContext, EngineDef, EngineReport } from '../engine.js';
@@ -11,7 +11,7 @@ import { NetTransport } from './net-transport.js';
 import { REMUS_PARAMS, remusConfig } from './params.js';
 import { Primary } from './primary.js';
 import { ClientGapMeter } from './outage.js';
-import { OutputBuffer } from '../../vm/output-buffer.js';
+import { OutputBuffer } from './output-buffer.js';
 import type { Network } from '../../net/index.js';
 
 /**

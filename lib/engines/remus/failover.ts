@@ -1,4 +1,4 @@
-import type { SeriesRecord } from '../../scenario/result.js';
+import type { SeriesRecord } from '../../metrics/records.js';
 import type { Network } from '../../net/index.js';
 import type { Simulation } from '../../sim/index.js';
 import type { Host } from '../../vm/index.js';

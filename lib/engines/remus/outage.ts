@@ -1,4 +1,4 @@
-import type { SeriesRecord } from '../../scenario/result.js';
+import type { SeriesRecord } from '../../metrics/records.js';
 import type { Packet } from '../../vm/index.js';
 
 /** At most this many `output` rows are kept (the first ones): a series, not a packet trace. */

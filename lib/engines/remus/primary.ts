@@ -1,6 +1,6 @@
-import type { SeriesRecord } from '../../scenario/result.js';
+import type { SeriesRecord } from '../../metrics/records.js';
 import { Signal, type Process, type Simulation } from '../../sim/index.js';
-import { OutputBuffer } from '../../vm/output-buffer.js';
+import { OutputBuffer } from './output-buffer.js';
 import type { Host, VM } from '../../vm/index.js';
 import { Replica, type Checkpoint } from './backup.js';
 import { CheckpointCompressor, stageBytes } from './compression.js';

@@ -5,10 +5,6 @@ import { remusCheckpointCost, remusCompression, remusFailover, remusKernelCompil
 import { remusSpecweb, specwebLatency } from './specweb.js';
 import { testbed } from './testbed.js';
 
-export { clarkApache, clarkMmuncher, clarkQuake3, clarkSpecCint, wwsSynthetic } from './clark.js';
-export { remusCheckpointCost, remusCompression, remusFailover, remusKernelCompile, remusPostmark, remusSuspend } from './remus.js';
-export { remusSpecweb, specwebLatency } from './specweb.js';
-export { testbed } from './testbed.js';
 
 /*
  * Adding or changing an experiment: each is a plain object (see types.ts) — the sweep it runs, the

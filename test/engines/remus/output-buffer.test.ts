@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Nic, type Packet } from '../../../lib/vm/index.js';
-import { OutputBuffer } from '../../../lib/vm/output-buffer.js';
+import { OutputBuffer } from '../../../lib/engines/remus/output-buffer.js';
 
 function nicWithWire(): { nic: Nic; wire: Packet[] } {
   const nic = new Nic();
@@ -11,7 +11,7 @@ function nicWithWire(): { nic: Nic; wire: Packet[] } {
 
 const send = (nic: Nic, client: number): void => nic.send({ bytes: 100, client, kind: 'reply' });
 
-describe('OutputBuffer (lib/vm): output commit at the NIC', () => {
+describe('OutputBuffer (Remus): output commit at the NIC', () => {
   it('holds packets until their epoch is released, then lets them out in send order', () => {
     const { nic, wire } = nicWithWire();
     const buf = new OutputBuffer(nic, { holding: true });

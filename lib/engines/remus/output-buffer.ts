@@ -1,4 +1,4 @@
-import type { Nic, Packet } from './nic.js';
+import type { Nic, Packet } from '../../vm/index.js';
 
 /** What the buffer did with a released packet, for provenance checks and timelines. */
 export type ReleaseListener = (p: Packet) => void;
