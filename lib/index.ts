@@ -13,6 +13,7 @@ export {
   overheadPct,
   checkSeed,
   simulate,
+  buildRun,
   COMMON_PARAMS,
   ENGINE_DEFS,
   getEngine,
@@ -23,6 +24,8 @@ export {
   type RunResult,
   type SeriesRecord,
   type SimulationOutcome,
+  type BuiltRun,
+  type RunGuest,
 } from './scenario/index.js';
 
 // Parameters and bad input.
@@ -43,10 +46,10 @@ export {
 } from './params/index.js';
 
 // Workload presets.
-export { WORKLOADS, getWorkload, workloadNames, WritePattern, LOCALITIES, type WorkloadPreset, type WorkloadInstance, type Locality } from '../workloads/index.js';
+export { WORKLOADS, getWorkload, workloadNames, WritePattern, LOCALITIES, type WorkloadPreset, type GuestInstance, type GuestEnv, type ClientPopulation, type ClientEnv, type Locality } from '../workloads/index.js';
 
 // Engines and faults.
-export { type EngineDef, type EngineContext, type EngineInstance, type EngineReport } from './engines/engine.js';
+export { type EngineDef, type EngineContext, type EngineInstance, type EngineReport, type EngineGuest, type RunLayout } from './engines/engine.js';
 export { unprotectedEngine } from './engines/unprotected/index.js';
 export { remusEngine, REMUS_PARAMS } from './engines/remus/index.js';
 export { migrationEngine, POLICIES, POLICY_NAMES, MIGRATION_PARAMS, type Policy } from './engines/migration/index.js';
@@ -59,6 +62,8 @@ export { Simulation, SimulationError, Signal, RandomStream, RandomStreams, maxMi
 // The network: links, topology, transports, client populations.
 export {
   Network,
+  Service,
+  type ServiceFrontEnd,
   Channel,
   Flow,
   Link,

@@ -12,7 +12,7 @@ import { kvstore } from './presets/kvstore.js';
 import { specweb2005 } from './presets/specweb2005.js';
 import type { WorkloadPreset } from './workload.js';
 
-export { type WorkloadPreset, type WorkloadInstance } from './workload.js';
+export { type WorkloadPreset, type GuestInstance, type GuestEnv, type ClientPopulation, type ClientEnv } from './workload.js';
 export { WritePattern, LOCALITIES, type Locality } from './write-pattern.js';
 export { synthetic } from './presets/synthetic.js';
 

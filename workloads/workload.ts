@@ -1,41 +1,69 @@
+import type { Network, Service } from '../lib/net/index.js';
 import type { ParamSpec, ParamValue, Params } from '../lib/params/index.js';
 import type { SeriesRecord } from '../lib/metrics/records.js';
 import type { RandomStream, Signal, Simulation } from '../lib/sim/index.js';
 import type { GuestProgram, VM } from '../lib/vm/index.js';
 
-/** What a workload instance is given when it is created (before the VM exists). */
-export interface WorkloadEnv {
+/** What a guest program is given when it is created (before its VM exists). */
+export interface GuestEnv {
   readonly sim: Simulation;
   readonly params: Params;
-  /** The guest's own randomness (which pages, which keys). */
+  /**
+   * The guest's own randomness (which pages, which keys). Every replica of one service gets a
+   * stream with the same draws, so replicas of a deterministic program stay identical.
+   */
   readonly rng: RandomStream;
-  /** The client population's randomness (arrivals, think times), independent of the guest's. */
-  readonly clientRng: RandomStream;
-  /** The network the clients use (lib/net); `null` for workloads without clients. */
-  readonly network: unknown;
 }
 
 /**
- * One running workload: the program inside the guest (its page and disk writes as guest time
- * passes, its request handlers) and, for network workloads, the clients outside.
+ * The program inside one guest VM — one per VM: its page and disk writes as guest time passes, its
+ * request handlers on the VM's NIC (it answers whoever the packets come from: `Packet.client` is a
+ * client number of the service the VM serves). It never sees the clients or the network.
  */
-export interface WorkloadInstance extends GuestProgram {
+export interface GuestInstance extends GuestProgram {
   /** Whether the guest program always wants a whole core (a compile) or mostly waits (a server). */
   readonly cpuBound: boolean;
   /** Whether its memory holds real bytes (the kvstore). */
   readonly contentBacked: boolean;
-  /** Called once at t = 0 with the running VM: submit fixed work, start clients. */
+  /** Called once at t = 0 with the running VM: load the data, install the request handlers, submit fixed work. */
   start(vm: VM): void;
   /** Fixed-work workloads: triggered when the work is done (the run then ends). */
   readonly done: Signal<void> | null;
-  /** The workload's own metrics at the end of the run (contract names: throughputOpsPerS, …). */
+  /** The guest's own metrics at the end of the run (contract names: throughputOpsPerS, …). */
+  metrics(endNs: number): Record<string, number | boolean>;
+  series(): Record<string, SeriesRecord[]>;
+  invariants(): Record<string, boolean>;
+}
+
+/** What a client population is given when it is created. */
+export interface ClientEnv {
+  readonly sim: Simulation;
+  readonly params: Params;
+  /** The population's randomness (arrivals, think times, keys), independent of the guest's. */
+  readonly rng: RandomStream;
+  readonly network: Network;
+  /** The address its clients talk to; the engine's front end routes it to one or more VMs. */
+  readonly service: Service;
+}
+
+/**
+ * The clients outside — one population per service (not per VM): they send requests to the
+ * service, measure what comes back and, for the kvstore, verify every reply.
+ */
+export interface ClientPopulation {
+  /** Called once at t = 0, before the guests start: the sessions begin. */
+  start(): void;
+  /** The population's metrics at the end of the run (throughput as the clients saw it, latency, …). */
   metrics(endNs: number): Record<string, number | boolean>;
   series(): Record<string, SeriesRecord[]>;
   /** Application-level checks (the kvstore verifies every reply). */
   invariants(): Record<string, boolean>;
 }
 
-/** A named preset: `vmft run … --workload NAME`. */
+/**
+ * A named preset: `vmft run … --workload NAME`. A workload is a guest program (`guest`, one per VM)
+ * and, for network workloads, a client population (`clients`, one per service).
+ */
 export interface WorkloadPreset {
   readonly name: string;
   /** The paper figure it reproduces, or '—'. */
@@ -52,9 +80,12 @@ export interface WorkloadPreset {
   derivedDefaults?(input: Readonly<Record<string, ParamValue>>): Readonly<Record<string, ParamValue>>;
   /** Fixed work ("until done"): `run.durationS` is then an upper bound. */
   readonly fixedWork: boolean;
-  /** Whether it needs a network with clients. */
+  /** Whether it has clients (then `clients` is set). */
   readonly usesNetwork: boolean;
-  create(env: WorkloadEnv): WorkloadInstance;
+  /** The program of one guest VM. */
+  guest(env: GuestEnv): GuestInstance;
+  /** The client population of one service; absent for workloads without clients. */
+  readonly clients?: (env: ClientEnv) => ClientPopulation;
 }
 
 /**

@@ -1,18 +1,55 @@
 import type { ScheduledFault } from '../faults/index.js';
-import type { Network } from '../net/index.js';
+import type { Network, Service } from '../net/index.js';
 import type { ParamSpec, ParamValue, Params } from '../params/index.js';
 import type { SeriesRecord } from '../metrics/records.js';
 import type { RandomStream, Simulation } from '../sim/index.js';
 import type { Host, VM } from '../vm/index.js';
 
-/** Everything an engine acts on. Engines never see the workload: only the VM it runs in. */
+/**
+ * The machines a run of an engine needs: its hosts, the guest VMs on them and the services those VMs
+ * serve. The scenario builds exactly this — every host on the network, one guest program per VM,
+ * one client population per service — and hands it to the engine in its EngineContext.
+ */
+export interface RunLayout {
+  /** Host names, in order: `EngineContext.hosts` follows it. */
+  readonly hosts: readonly string[];
+  /**
+   * The guest VMs, in order: the host each starts on (an index into `hosts`) and the service it
+   * serves (an index; services are numbered 0, 1, … and each has at least one VM). Guest 0 is the
+   * run's VM: its metrics and service 0's are the run's.
+   */
+  readonly guests: ReadonlyArray<{ readonly host: number; readonly service: number }>;
+}
+
+/** The layout of an engine that does not say: one VM on host A serving one service, host B spare. */
+export const DEFAULT_LAYOUT: RunLayout = { hosts: ['A', 'B'], guests: [{ host: 0, service: 0 }] };
+
+/** One guest VM of a run, as the engine is given it. */
+export interface EngineGuest {
+  readonly vm: VM;
+  /** The host it starts on. */
+  readonly host: Host;
+  /** The service it serves (with the other VMs of that service, if any). */
+  readonly service: Service;
+}
+
+/** Everything an engine acts on. Engines never see the workload: only the VMs it runs in. */
 export interface EngineContext {
   readonly sim: Simulation;
   readonly params: Params;
+  /** The run's hosts, in the order of the engine's layout (`EngineDef.layout`). */
+  readonly hosts: readonly Host[];
+  /** The run's guest VMs, in layout order. */
+  readonly guests: readonly EngineGuest[];
+  /**
+   * The run's services, by number, each with its VMs and one client population sending to it. The
+   * engine owns their front ends (`Service.setFrontEnd`): a service with one VM needs none; a
+   * service with several VMs must get one in `create`.
+   */
+  readonly services: readonly Service[];
+  /** `guests[0].vm`: the VM of a one-guest engine. */
   readonly vm: VM;
-  /** hosts[0] runs the VM at the start; hosts[1] is the other host (migration target, Remus backup). */
-  readonly hosts: readonly [Host, Host];
-  /** The run's network: client NICs, the host-to-host link, routing to the VM. */
+  /** The run's network: client NICs, host-to-host links, services. */
   readonly network: Network;
   /** The run's fault schedule; the engine injects and handles the faults it knows. */
   readonly faults: readonly ScheduledFault[];
@@ -20,11 +57,6 @@ export interface EngineContext {
   readonly rng: RandomStream;
   /** Simulated run length (ns). */
   readonly durationNs: number;
-  /**
-   * With `EngineDef.guests` > 1: every guest VM and the host it starts on (guest 0 is `vm` on
-   * hosts[0]); they all share hosts[1] (Remus: N primaries on one backup).
-   */
-  readonly primaries?: ReadonlyArray<{ readonly vm: VM; readonly host: Host }>;
 }
 
 /** What an engine reports at the end of a run. */
@@ -52,8 +84,8 @@ export interface EngineDef {
    * InputError): e.g. Remus derives `remus.epochMs` from `remus.checkpointsPerS`.
    */
   readonly derivedDefaults?: (input: Readonly<Record<string, ParamValue>>) => Readonly<Record<string, ParamValue>>;
-  /** How many guest VMs a run of this configuration needs (default 1). */
-  readonly guests?: (params: Params) => number;
+  /** The hosts, guest VMs and services a run of this configuration needs (default `DEFAULT_LAYOUT`). */
+  readonly layout?: (params: Params) => RunLayout;
   /** Named policy presets (`vmft list policies`), if the engine has any. */
   readonly policies?: ReadonlyArray<{ readonly name: string; readonly description: string }>;
   create(ctx: EngineContext): EngineInstance;

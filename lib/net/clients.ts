@@ -1,7 +1,7 @@
 import type { RandomStream } from '../sim/random.js';
 import type { Simulation, Timer } from '../sim/simulation.js';
 import { NS_PER_S, type Nanos } from '../sim/time.js';
-import type { VM } from '../vm/index.js';
+import type { Service } from './service.js';
 import type { Network } from './network.js';
 import { RequestLog } from './request-log.js';
 import { TcpClient, type TcpRequest } from './tcp.js';
@@ -17,8 +17,8 @@ export interface RequestSpec {
 export interface PopulationOptions {
   /** Every random draw of the population (think times, arrivals) comes from this stream only. */
   readonly rng: RandomStream;
-  /** The server VM (default: the network's only one). */
-  readonly server?: VM;
+  /** The service it talks to (default: the network's only one). */
+  readonly service?: Service;
   readonly timeline?: Timeline;
   /** Give up on a request after this long (default Linux's ≈15 min, `TCP_CONNECTION_TIMEOUT_NS`). */
   readonly connectionTimeoutNs?: Nanos;
@@ -65,7 +65,7 @@ export class ClosedLoopClients {
     this.opts = opts;
     const clientOpts = {
       log: this.log,
-      ...(opts.server === undefined ? {} : { server: opts.server }),
+      ...(opts.service === undefined ? {} : { service: opts.service }),
       ...(opts.timeline === undefined ? {} : { timeline: opts.timeline }),
       ...(opts.connectionTimeoutNs === undefined ? {} : { connectionTimeoutNs: opts.connectionTimeoutNs }),
       ...(opts.initialRtoNs === undefined ? {} : { initialRtoNs: opts.initialRtoNs }),
@@ -154,7 +154,7 @@ export class OpenLoopClients {
     this.meanGapNs = NS_PER_S / opts.ratePerS;
     this.client = new TcpClient(net, {
       log: this.log,
-      ...(opts.server === undefined ? {} : { server: opts.server }),
+      ...(opts.service === undefined ? {} : { service: opts.service }),
       ...(opts.timeline === undefined ? {} : { timeline: opts.timeline }),
       ...(opts.connectionTimeoutNs === undefined ? {} : { connectionTimeoutNs: opts.connectionTimeoutNs }),
       ...(opts.initialRtoNs === undefined ? {} : { initialRtoNs: opts.initialRtoNs }),

@@ -1,6 +1,7 @@
 import type { Simulation, Timer } from '../sim/simulation.js';
 import type { Nanos } from '../sim/time.js';
-import type { Packet, VM } from '../vm/index.js';
+import type { Packet } from '../vm/index.js';
+import type { Service } from './service.js';
 import type { ClientEndpoint, Network } from './network.js';
 import type { Timeline } from './timeline.js';
 
@@ -78,8 +79,8 @@ export class GapMeter {
 }
 
 export interface DatagramClientOptions {
-  /** The server VM (default: the network's only one). */
-  readonly server?: VM;
+  /** The service it talks to (default: the network's only one). */
+  readonly service?: Service;
   /** Where gaps longer than `gapThresholdNs` are recorded. */
   readonly timeline?: Timeline;
   /** A gap between server packets longer than this is a timeline event (default: none recorded). */
@@ -98,6 +99,8 @@ export interface DatagramClientOptions {
  */
 export class DatagramClient implements ClientEndpoint {
   readonly id: number;
+  /** The service it talks to; `id` is its client number there. */
+  readonly service: Service;
   readonly received: GapMeter;
   sent = 0;
   private readonly net: Network;
@@ -117,13 +120,14 @@ export class DatagramClient implements ClientEndpoint {
     this.gapThresholdNs = opts.gapThresholdNs ?? Infinity;
     this.kind = opts.kind ?? 'datagram';
     this.received = new GapMeter(opts.keepArrivals ?? true);
-    this.id = net.registerClient(this, opts.server);
+    this.service = net.resolveService(opts.service);
+    this.id = net.registerClient(this, this.service);
   }
 
   /** Send one datagram to the server (always lossy: no retransmission). */
   send(bytes: number, body?: unknown): void {
     this.sent++;
-    this.net.toServer({ bytes, client: this.id, kind: this.kind, payload: body, epoch: 0, seq: this.seq++ }, true);
+    this.net.toServer({ bytes, client: this.id, kind: this.kind, payload: body, epoch: 0, seq: this.seq++ }, true, this.service);
   }
 
   /** Send a datagram of `bytes` every `periodNs`, starting after `firstDelayNs` (default one period). */

@@ -7,6 +7,7 @@ export {
 export { Network, CLIENT_NIC_LATENCY_MS, type NetworkOptions, type ClientEndpoint } from './network.js';
 export { Timeline, type TimelineRecord } from './timeline.js';
 export { RequestLog } from './request-log.js';
+export { Service, type ServiceFrontEnd } from './service.js';
 export {
   TcpClient,
   TcpRequest,

@@ -3,6 +3,7 @@ import type { Simulation } from '../sim/simulation.js';
 import { ms, type Nanos } from '../sim/time.js';
 import type { Host, Packet, VM } from '../vm/index.js';
 import { type Channel, DEFAULT_EFFICIENCY, type Flow, isLossyMessage, Link } from './channel.js';
+import { Service } from './service.js';
 
 /** One-way latency of a host's client-facing NIC and the switch behind it (a LAN: 50 µs). */
 export const CLIENT_NIC_LATENCY_MS = 0.05;
@@ -48,13 +49,18 @@ export interface ClientEndpoint {
 
 interface ClientSlot {
   readonly endpoint: ClientEndpoint;
-  readonly server: VM;
   readonly wantsFirstByte: boolean;
 }
 
-interface ServerSlot {
-  /** Where client packets go (the switch's view, changed by unsolicited ARP). */
-  host: Host;
+/** A service's clients and the network's callbacks for its packets (made once, not per packet). */
+interface ServiceState {
+  readonly service: Service;
+  readonly clients: ClientSlot[];
+  /** Per entry host: what happens when a client packet has crossed that host's NIC. */
+  readonly inbound: Map<Host, (f: Flow) => void>;
+  readonly delivered: (f: Flow) => void;
+  readonly firstByte: (f: Flow) => void;
+  readonly dropped: (f: Flow) => void;
 }
 
 /** Counters of the network's client traffic. */
@@ -72,9 +78,11 @@ export interface NetworkStats {
  * The topology of a run (DESIGN §3.3): every host has a client-facing NIC (`clientNic(host)`: `tx`
  * = host → clients, `rx` = clients → host) and a point-to-point link to every other host
  * (`hostLink(from, to)`: the Remus replication cable). Clients sit behind the switch; their own
- * access links are not a bottleneck. The network knows where each server VM is: packets the guest
- * releases leave through the NIC of the host it runs on *now*; client packets go to the host the
- * switch believes the VM is on until `redirect` (an unsolicited ARP) says otherwise.
+ * access links are not a bottleneck. Clients address a *service* (`addService`), never a VM: their
+ * packets cross the NIC of the service's entry host (where the switch believes it is, until
+ * `redirect` — an unsolicited ARP — says otherwise) and reach the service's front end, which the
+ * engine owns (`Service.setFrontEnd`); by default a service has one VM, which gets the packet if it
+ * runs on that host, and whose replies leave through the NIC of the host it runs on *now*.
  *
  * Engines use the channels directly: pre-copy puts its page stream on `clientNic(src).tx`
  * (`migration.sharedNic`) or `hostLink(src, dst)`, with a per-round cap (`Flow.setCap`); Remus sends
@@ -89,9 +97,9 @@ export class Network {
   /** Per host: its peers and the cable to each, with the host the cable's `tx` starts from. */
   private readonly links = new Map<Host, Map<Host, { readonly link: Link; readonly from: Host }>>();
   private readonly crashed = new Set<Host>();
-  private readonly servers = new Map<VM, ServerSlot>();
-  private readonly clients: ClientSlot[] = [];
-  private readonly inbound = new Map<Host, (f: Flow) => void>();
+  private readonly serviceStates = new Map<Service, ServiceState>();
+  /** Every attached VM and the service it serves. */
+  private readonly vmServices = new Map<VM, Service>();
   private readonly droppedInbound = (): void => {
     this.stats.toServerDropped++;
   };
@@ -141,7 +149,6 @@ export class Network {
     });
     this.nics.set(host, nic);
     this.links.set(host, new Map());
-    this.inbound.set(host, (f: Flow) => this.arriveAtHost(host, f));
   }
 
   get hosts(): Host[] {
@@ -210,122 +217,200 @@ export class Network {
   }
 
   /**
-   * Put a server VM on the network: what its NIC releases leaves through its current host's NIC, and
-   * client packets are routed to the host it runs on now (until `redirect`).
+   * A new service: an address clients talk to (`registerClient`), served by the VMs attached to it
+   * (`attachVm(vm, service)`), routed by its front end (`Service.setFrontEnd`; default: its one VM).
    */
-  attachVm(vm: VM): void {
-    if (this.servers.has(vm)) throw new Error(`VM ${vm.name} attached twice`);
+  addService(name: string): Service {
+    for (const svc of this.serviceStates.keys()) if (svc.name === name) throw new Error(`service ${name} added twice`);
+    const service = new Service(name);
+    const st: ServiceState = {
+      service,
+      clients: [],
+      inbound: new Map(),
+      // netem on the server's outbound path (C5): everything the server sends reaches clients later.
+      delivered: (f: Flow): void => {
+        if (this.clientLatencyNs > 0) this.sim.schedule(this.clientLatencyNs, () => this.deliverToClient(st, f.tag as Packet));
+        else this.deliverToClient(st, f.tag as Packet);
+      },
+      firstByte: (f: Flow): void => {
+        const p = f.tag as Packet;
+        const ep = st.clients[p.client]!.endpoint;
+        if (this.clientLatencyNs > 0) this.sim.schedule(this.clientLatencyNs, () => ep.firstByte!(p));
+        else ep.firstByte!(p);
+      },
+      // Only a packet whose first byte reached the client is reported lost (a TCP client then waits
+      // for the rest); delayed like everything else on this path so it never overtakes that byte.
+      dropped: (f: Flow): void => {
+        this.stats.toClientDropped++;
+        if (f.firstByteNs < 0) return;
+        const p = f.tag as Packet;
+        const ep = st.clients[p.client]!.endpoint;
+        if (ep.lost === undefined) return;
+        if (this.clientLatencyNs > 0) this.sim.schedule(this.clientLatencyNs, () => ep.lost!(p));
+        else ep.lost(p);
+      },
+    };
+    this.serviceStates.set(service, st);
+    return service;
+  }
+
+  /** `service`, or the network's only service when it is not given (throws when there are several). */
+  resolveService(service?: Service): Service {
+    return this.state(service).service;
+  }
+
+  /** Every service, in the order they were added. */
+  get services(): Service[] {
+    return [...this.serviceStates.keys()];
+  }
+
+  /**
+   * Put a guest VM on the network, serving `service` (default: a new service of its own, named
+   * after it). What its NIC releases goes to the service's front end (default: out through the NIC
+   * of the host the VM runs on now); the service's client packets go to its entry host (the first
+   * VM's host until `redirect`).
+   */
+  attachVm(vm: VM, service?: Service): Service {
+    if (this.vmServices.has(vm)) throw new Error(`VM ${vm.name} attached twice`);
     this.clientNic(vm.host); // the host must be attached
-    this.servers.set(vm, { host: vm.host });
-    vm.nic.connect((p) => this.fromServer(vm, p));
+    const svc = service ?? this.addService(vm.name);
+    const st = this.state(svc);
+    svc.addVm(vm);
+    this.vmServices.set(vm, svc);
+    vm.nic.connect((p) => this.fromServer(vm, st, p));
+    return svc;
   }
 
   /** Whether `vm` has been attached (`attachVm`). */
   isAttached(vm: VM): boolean {
-    return this.servers.has(vm);
+    return this.vmServices.has(vm);
   }
 
-  /** The host client packets for `vm` (default: the only server) currently go to. */
-  serverHost(vm?: VM): Host {
-    return this.serverSlot(vm).host;
+  /** The service an attached VM serves. */
+  serviceOf(vm: VM): Service {
+    const svc = this.vmServices.get(vm);
+    if (svc === undefined) throw new Error(`VM ${vm.name} is not attached to the network`);
+    return svc;
+  }
+
+  /** The host client packets for `service` (default: the only one) currently go to. */
+  serverHost(service?: Service): Host {
+    return this.state(service).service.entry;
   }
 
   /**
-   * Unsolicited ARP after a migration or failover: from now on client packets for `vm` go to `host`.
-   * Packets already on their way still arrive at the old host (and are dropped there if the VM left).
+   * Unsolicited ARP after a migration or failover: from now on client packets for `service`
+   * (default: the only one) go to `host`. Packets already on their way still arrive at the old host
+   * (and are dropped there if the VM left).
    */
-  redirect(host: Host, vm?: VM): void {
+  redirect(host: Host, service?: Service): void {
     this.clientNic(host);
-    this.serverSlot(vm).host = host;
-  }
-
-  /** Register a client endpoint talking to `server` (default: the only attached VM). Returns its id. */
-  registerClient(endpoint: ClientEndpoint, server?: VM): number {
-    const vm = server ?? this.onlyServer();
-    if (!this.servers.has(vm)) throw new Error(`VM ${vm.name} is not attached to the network`);
-    this.clients.push({ endpoint, server: vm, wantsFirstByte: endpoint.firstByte !== undefined });
-    return this.clients.length - 1;
+    this.state(service).service.setEntry(host);
   }
 
   /**
-   * A client sends `p` (its `client` field is its id) to its server: across the server host's NIC
-   * (`rx`), then into the VM's NIC if the VM is on that host and has not crashed — a paused VM's
-   * NIC queues it — else it is lost.
+   * Register a client endpoint of `service` (default: the only one). Returns its client number,
+   * the service's own (0, 1, … in registration order): what its packets carry in `client`.
    */
-  toServer(p: Packet, lossy: boolean = isLossyMessage(p.bytes)): void {
-    const slot = this.clients[p.client];
-    if (slot === undefined) throw new Error(`unknown client ${p.client}`);
-    const host = this.servers.get(slot.server)!.host;
-    this.stats.toServer++;
-    this.clientNic(host).rx.send(p.bytes, { lossy, tag: p, onDelivered: this.inbound.get(host)!, onDropped: this.droppedInbound });
+  registerClient(endpoint: ClientEndpoint, service?: Service): number {
+    const st = this.state(service);
+    st.clients.push({ endpoint, wantsFirstByte: endpoint.firstByte !== undefined });
+    return st.clients.length - 1;
   }
 
-  private arriveAtHost(host: Host, f: Flow): void {
+  /**
+   * A client of `service` (default: the only one) sends `p` (its `client` field is its number):
+   * across the NIC of the service's entry host (`rx`), then to the service's front end — by default
+   * into its VM's NIC if the VM is on that host and has not crashed (a paused VM's NIC queues it),
+   * else it is lost.
+   */
+  toServer(p: Packet, lossy: boolean = isLossyMessage(p.bytes), service?: Service): void {
+    const st = this.state(service);
+    if (st.clients[p.client] === undefined) throw new Error(`unknown client ${p.client} of service ${st.service.name}`);
+    const host = st.service.entry;
+    this.stats.toServer++;
+    let inbound = st.inbound.get(host);
+    if (inbound === undefined) {
+      inbound = (f: Flow): void => this.arriveAtHost(st, host, f);
+      st.inbound.set(host, inbound);
+    }
+    this.clientNic(host).rx.send(p.bytes, { lossy, tag: p, onDelivered: inbound, onDropped: this.droppedInbound });
+  }
+
+  private arriveAtHost(st: ServiceState, host: Host, f: Flow): void {
     const p = f.tag as Packet;
-    const vm = this.clients[p.client]!.server;
-    if (vm.host === host && vm.status !== 'crashed' && this.isUp(host)) {
+    if (!this.isUp(host)) {
+      this.stats.toServerDropped++;
+      return;
+    }
+    const fe = st.service.frontEnd;
+    if (fe !== null) fe.request(p, host);
+    else this.deliverToVm(this.onlyVm(st.service), p, host);
+  }
+
+  /**
+   * Hand a client packet that is at host `at` to `vm`'s NIC: delivered if the VM runs on `at`, has
+   * not crashed and `at` is up (a paused VM's NIC queues it), else counted as dropped. For front
+   * ends: a request forwarded to another host arrives there over `hostLink` first.
+   */
+  deliverToVm(vm: VM, p: Packet, at: Host): boolean {
+    if (vm.host === at && vm.status !== 'crashed' && this.isUp(at)) {
       this.stats.toServerDelivered++;
       vm.nic.deliver(p);
-    } else this.stats.toServerDropped++;
+      return true;
+    }
+    this.stats.toServerDropped++;
+    return false;
   }
 
-  /** The guest released `p`: it leaves through the NIC of the host the VM is on now. */
-  private fromServer(vm: VM, p: Packet): void {
-    const slot = this.clients[p.client];
-    if (slot === undefined) throw new Error(`VM ${vm.name} sent to unknown client ${p.client}`);
+  /** A VM released `p`: its service's front end decides (default: straight on to the client). */
+  private fromServer(vm: VM, st: ServiceState, p: Packet): void {
+    if (st.clients[p.client] === undefined) throw new Error(`VM ${vm.name} sent to unknown client ${p.client}`);
+    const fe = st.service.frontEnd;
+    if (fe !== null) fe.reply(p, vm);
+    else this.sendToClient(st.service, p, vm.host);
+  }
+
+  /**
+   * Send `p` to client `p.client` of `service` through the client-facing NIC of `from` (the host
+   * the replying VM — or the front end — is on); nothing leaves a host that is down.
+   */
+  sendToClient(service: Service, p: Packet, from: Host): void {
+    const st = this.state(service);
+    const slot = st.clients[p.client];
+    if (slot === undefined) throw new Error(`service ${service.name} has no client ${p.client}`);
     this.stats.toClient++;
-    const host = vm.host;
-    if (!this.isUp(host)) {
+    if (!this.isUp(from)) {
       this.stats.toClientDropped++;
       return;
     }
-    this.clientNic(host).tx.send(p.bytes, {
+    this.clientNic(from).tx.send(p.bytes, {
       lossy: p.kind === 'datagram' || isLossyMessage(p.bytes),
       tag: p,
-      onDelivered: this.toClientDelivered,
-      onDropped: this.toClientDropped,
-      onFirstByte: slot.wantsFirstByte ? this.toClientFirstByte : undefined, // no spread: hot path
+      onDelivered: st.delivered,
+      onDropped: st.dropped,
+      onFirstByte: slot.wantsFirstByte ? st.firstByte : undefined, // no spread: hot path
     });
   }
 
-  // netem on the server's outbound path (C5): everything the server sends reaches clients later.
-  private readonly toClientDelivered = (f: Flow): void => {
-    if (this.clientLatencyNs > 0) this.sim.schedule(this.clientLatencyNs, () => this.deliverToClient(f.tag as Packet));
-    else this.deliverToClient(f.tag as Packet);
-  };
-
-  private readonly toClientFirstByte = (f: Flow): void => {
-    const p = f.tag as Packet;
-    const ep = this.clients[p.client]!.endpoint;
-    if (this.clientLatencyNs > 0) this.sim.schedule(this.clientLatencyNs, () => ep.firstByte!(p));
-    else ep.firstByte!(p);
-  };
-
-  // Only a packet whose first byte reached the client is reported lost (a TCP client then waits for
-  // the rest); delayed like everything else on this path so it never overtakes that first byte.
-  private readonly toClientDropped = (f: Flow): void => {
-    this.stats.toClientDropped++;
-    if (f.firstByteNs < 0) return;
-    const p = f.tag as Packet;
-    const ep = this.clients[p.client]!.endpoint;
-    if (ep.lost === undefined) return;
-    if (this.clientLatencyNs > 0) this.sim.schedule(this.clientLatencyNs, () => ep.lost!(p));
-    else ep.lost(p);
-  };
-
-  private deliverToClient(p: Packet): void {
+  private deliverToClient(st: ServiceState, p: Packet): void {
     this.stats.toClientDelivered++;
-    this.clients[p.client]!.endpoint.receive(p);
+    st.clients[p.client]!.endpoint.receive(p);
   }
 
-  private serverSlot(vm: VM | undefined): ServerSlot {
-    const slot = this.servers.get(vm ?? this.onlyServer());
-    if (slot === undefined) throw new Error(`VM ${vm?.name} is not attached to the network`);
-    return slot;
+  private state(service: Service | undefined): ServiceState {
+    if (service === undefined) {
+      if (this.serviceStates.size !== 1) throw new Error(`${this.serviceStates.size} services on the network: say which`);
+      return this.serviceStates.values().next().value!;
+    }
+    const st = this.serviceStates.get(service);
+    if (st === undefined) throw new Error(`service ${service.name} is not on this network`);
+    return st;
   }
 
-  private onlyServer(): VM {
-    if (this.servers.size !== 1) throw new Error(`${this.servers.size} VMs attached: say which server`);
-    return this.servers.keys().next().value!;
+  private onlyVm(service: Service): VM {
+    const vms = service.vms;
+    if (vms.length !== 1) throw new Error(`service ${service.name} has ${vms.length} VMs: its engine must set a front end (Service.setFrontEnd)`);
+    return vms[0]!;
   }
 }

@@ -1,6 +1,7 @@
 import type { Simulation, Timer } from '../sim/simulation.js';
 import { ms, s, type Nanos } from '../sim/time.js';
-import type { Nic, Packet, VM } from '../vm/index.js';
+import type { Nic, Packet } from '../vm/index.js';
+import type { Service } from './service.js';
 import type { ClientEndpoint, Network } from './network.js';
 import { RequestLog } from './request-log.js';
 import type { Timeline } from './timeline.js';
@@ -142,8 +143,8 @@ export class TcpRequest {
 }
 
 export interface TcpClientOptions {
-  /** The server VM (default: the network's only one). */
-  readonly server?: VM;
+  /** The service it talks to (default: the network's only one). */
+  readonly service?: Service;
   /** Where retransmissions and connection breaks are recorded. */
   readonly timeline?: Timeline;
   /** Where finished requests are recorded (shared by a population; default: the client's own). */
@@ -183,6 +184,8 @@ export interface TcpClientOptions {
  */
 export class TcpClient implements ClientEndpoint {
   readonly id: number;
+  /** The service it talks to; `id` is its client number there. */
+  readonly service: Service;
   readonly log: RequestLog;
   readonly rto: RtoEstimator;
   readonly connectionTimeoutNs: Nanos;
@@ -207,7 +210,8 @@ export class TcpClient implements ClientEndpoint {
     this.rto = new RtoEstimator(opts.initialRtoNs ?? TCP_RTO_MIN_NS);
     this.connectionTimeoutNs = opts.connectionTimeoutNs ?? TCP_CONNECTION_TIMEOUT_NS;
     this.kind = opts.kind ?? 'request';
-    this.id = net.registerClient(this, opts.server);
+    this.service = net.resolveService(opts.service);
+    this.id = net.registerClient(this, this.service);
   }
 
   /** Requests sent and not yet answered or failed. */
@@ -231,7 +235,7 @@ export class TcpClient implements ClientEndpoint {
   private transmit(r: TcpRequest, attempt: number): void {
     const first = this.pending.keys().next();
     const payload: TcpRequestPayload = { requestId: r.requestId, attempt, ackBelow: first.done ? this.nextId : first.value!, body: r.body };
-    this.net.toServer({ bytes: r.bytes, client: this.id, kind: this.kind, payload, epoch: 0, seq: this.seq++ });
+    this.net.toServer({ bytes: r.bytes, client: this.id, kind: this.kind, payload, epoch: 0, seq: this.seq++ }, undefined, this.service);
     this.arm(r);
   }
 

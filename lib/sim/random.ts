@@ -84,6 +84,19 @@ export class RandomStreams {
   stream(name: string): RandomStream {
     if (this.made.has(name)) throw new Error(`random stream ${name} requested twice`);
     this.made.add(name);
+    return this.make(name);
+  }
+
+  /**
+   * Another stream with exactly the draws of `stream(name)`, which must exist already: the replicas
+   * of one service run one deterministic program, so each gets the same guest stream.
+   */
+  replica(name: string): RandomStream {
+    if (!this.made.has(name)) throw new Error(`random stream ${name} has no original to replicate`);
+    return this.make(name);
+  }
+
+  private make(name: string): RandomStream {
     const gen = xoroshiro128plus((this.seed ^ hash32(name)) | 0);
     gen.jump();
     return new RandomStream(gen);

@@ -14,36 +14,23 @@ const load = async (p) => {
 };
 
 async function libs() {
-  const [scenario, params, workloads, sim, vm, migration] = await Promise.all([
+  const [scenario, params, workloads, migration] = await Promise.all([
     load('lib/scenario/index.js'),
     load('lib/params/index.js'),
     load('workloads/index.js'),
-    load('lib/sim/index.js'),
-    load('lib/vm/index.js'),
     load('lib/engines/migration/index.js'),
   ]);
-  return { scenario, params, workloads, sim, vm, migration };
+  return { scenario, params, workloads, migration };
 }
 
-/** One migration run built as simulate() builds it, so the clock can be stepped and timed. */
+/** One migration run built as runScenario builds it (`buildRun`) and started, so the clock can be stepped and timed. */
 function build(L, workloadName, input, seed = 1) {
   const preset = L.workloads.getWorkload(workloadName);
   const engine = L.migration.migrationEngine;
   const p = L.params.resolveParams([...L.scenario.COMMON_PARAMS, ...preset.params, ...engine.params], input, preset.defaults);
-  const sim = new L.sim.Simulation();
-  const streams = new L.sim.RandomStreams(seed);
-  const durationNs = L.sim.s(p.num('run.durationS'));
-  const shared = p.bool('host.sharedCpu');
-  const hosts = [new L.vm.Host('A', { sharedCpu: shared }), new L.vm.Host('B', { sharedCpu: shared })];
-  const workload = preset.create({ sim, params: p, rng: streams.stream('workload'), clientRng: streams.stream('clients'), network: null });
-  const pageBytes = p.num('vm.pageKiB') * 1024;
-  const memory = new L.vm.PageMemory({ pages: Math.round((p.num('vm.memoryMiB') * 1048576) / pageBytes), pageBytes, contentBacked: workload.contentBacked });
-  const disk = new L.vm.Disk(Math.round((p.num('vm.diskMiB') * 1048576) / 4096));
-  const vm = new L.vm.VM({ sim, host: hosts[0], memory, disk, program: workload, cpuBound: workload.cpuBound });
-  const instance = engine.create({ sim, params: p, vm, hosts, network: null, faults: [], rng: streams.stream('engine'), durationNs });
-  workload.start(vm);
-  instance.start();
-  return { sim, instance, durationNs };
+  const run = L.scenario.buildRun(engine, preset, p, seed, []);
+  run.start();
+  return { sim: run.sim, instance: run.engine, durationNs: run.durationNs };
 }
 
 /** Wall ms of a whole migration run (the simulation from t = 0 to the end of the run). */

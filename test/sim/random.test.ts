@@ -44,6 +44,19 @@ describe('RandomStreams.stream(name)', () => {
   });
 });
 
+describe('RandomStreams.replica(name)', () => {
+  it('draws exactly what the original stream draws (the replicas of one service), and needs one', () => {
+    const streams = new RandomStreams(9);
+    const a = streams.stream('workload');
+    const b = streams.replica('workload');
+    const other = streams.stream('clients');
+    const xs = Array.from({ length: 50 }, () => a.uint32());
+    expect(Array.from({ length: 50 }, () => b.uint32())).toEqual(xs);
+    expect(other.uint32()).not.toBe(xs[0]);
+    expect(() => streams.replica('engine')).toThrow(/no original/);
+  });
+});
+
 describe('RandomStream distributions', () => {
   it('next() is in [0, 1) with mean ≈ 1/2', () => {
     const r = new RandomStreams(3).stream('t');

@@ -1,27 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { resolveRunParams, runScenario } from '../../lib/scenario/index.js';
-import { Network } from '../../lib/net/index.js';
-import { RandomStreams, Simulation, ms, s } from '../../lib/sim/index.js';
-import { Disk, Host, PageMemory, VM } from '../../lib/vm/index.js';
-import type { KvClients } from '../../workloads/kvstore/clients.js';
+import { buildRun, resolveRunParams, runScenario } from '../../lib/scenario/index.js';
+import { unprotectedEngine } from '../../lib/engines/unprotected/index.js';
+import { ms, s } from '../../lib/sim/index.js';
+import { PageMemory } from '../../lib/vm/index.js';
 import { KvTable, keyOf, kvGeometry, valueOf } from '../../workloads/kvstore/table.js';
-import { kvstore, type KvstoreInstance } from '../../workloads/presets/kvstore.js';
+import { kvstore, type KvstoreGuest, type KvstorePopulation } from '../../workloads/presets/kvstore.js';
 
 const strip = (r: ReturnType<typeof runScenario>) => ({ ...r, metrics: { ...r.metrics, wallMs: 0 } });
 
-/** A kvstore guest on a VM, without an engine: tests drive pauses, switches and corruption by hand. */
-function harness(params: Record<string, number> = {}, seed = 1, withNet = false) {
-  const sim = new Simulation();
-  const streams = new RandomStreams(seed);
+/**
+ * A kvstore guest on a VM on host A with its clients, built as runScenario builds it (the unprotected
+ * engine does nothing without faults): tests step the clock and drive pauses, switches and
+ * corruption by hand. A switch to host B needs its redirect (`h.net.redirect(h.hosts[1])`).
+ */
+function harness(params: Record<string, number> = {}, seed = 1) {
   const p = resolveRunParams('unprotected', 'kvstore', params);
-  const hosts = [new Host('A', { sharedCpu: true }), new Host('B', { sharedCpu: true })] as const;
-  const net = withNet ? new Network(sim, Network.optionsFromParams(p)) : null;
-  for (const h of hosts) net?.addHost(h);
-  const inst = kvstore.create({ sim, params: p, rng: streams.stream('workload'), clientRng: streams.stream('clients'), network: net }) as KvstoreInstance;
-  const memory = new PageMemory({ pages: (p.num('vm.memoryMiB') * 1024) / 4, pageBytes: 4096, contentBacked: true });
-  const vm = new VM({ sim, host: hosts[0], memory, disk: new Disk(1024, { contentBacked: true }), program: inst, cpuBound: false });
-  inst.start(vm);
-  return { sim, inst, vm, hosts, net, clients: inst.clients as KvClients };
+  const run = buildRun(unprotectedEngine, kvstore, p, seed, []);
+  run.start();
+  const pop = run.populations[0] as KvstorePopulation;
+  return { sim: run.sim, guest: run.guests[0]!.program as KvstoreGuest, pop, vm: run.guests[0]!.vm, hosts: run.hosts, net: run.network, clients: pop.kv };
 }
 
 describe('kvstore table: state in the memory bytes', () => {
@@ -121,14 +118,14 @@ describe('kvstore reply verification', () => {
     const mem = h.vm.memory;
     let page = -1;
     for (let k = 0; k < 1000 && page < 0; k++) {
-      const off = h.inst.table.slotOffset(mem, keyOf(k, 24));
+      const off = h.guest.table.slotOffset(mem, keyOf(k, 24));
       page = Math.floor(off / 4096);
     }
     const view = mem.pageView(page);
     for (let i = 0; i < view.length; i += 97) view[i] = view[i]! ^ 0x5a;
     h.sim.run(s(30));
     expect(h.clients.corruptReplies).toBeGreaterThan(0);
-    expect(h.inst.invariants().repliesConsistent).toBe(false);
+    expect(h.pop.invariants().repliesConsistent).toBe(false);
     expect(h.clients.firstWrongReply).toMatch(/read of key/);
   });
 
@@ -138,11 +135,12 @@ describe('kvstore reply verification', () => {
     h.vm.pause();
     const image = h.vm.memory.clone();
     h.vm.moveTo(h.hosts[1], image, h.vm.disk);
+    h.net.redirect(h.hosts[1]);
     h.sim.schedule(ms(50), () => h.vm.resume());
     h.sim.run(s(8));
     expect(h.vm.memory).toBe(image);
-    expect(h.inst.metrics(s(8)).wrongReplies).toBe(0);
-    expect(h.inst.invariants()).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
+    expect(h.pop.metrics(s(8)).wrongReplies).toBe(0);
+    expect(h.pop.invariants()).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
     expect(h.clients.completed).toBeGreaterThan(3000);
   });
 
@@ -159,11 +157,12 @@ describe('kvstore reply verification', () => {
     expect(image.versions[lost]).toBeGreaterThan(early.versions[lost]!);
     image.copyPageFrom(early, lost);
     h.vm.moveTo(h.hosts[1], image, h.vm.disk);
+    h.net.redirect(h.hosts[1]);
     h.vm.resume();
     h.sim.run(s(10));
-    expect(h.inst.metrics(s(10)).wrongReplies as number).toBeGreaterThan(0);
+    expect(h.pop.metrics(s(10)).wrongReplies as number).toBeGreaterThan(0);
     // stale records, or torn ones where a slot straddles the lost page and a page that arrived
-    const inv = h.inst.invariants();
+    const inv = h.pop.invariants();
     expect(inv.noLostAckedWrite && inv.repliesConsistent).toBe(false);
   });
 
@@ -177,33 +176,34 @@ describe('kvstore reply verification', () => {
     // detected and restored 0.5 s later: requests sent meanwhile are lost and resent
     h.sim.schedule(ms(500), () => {
       h.vm.restoreOn(h.hosts[1], checkpoint, h.vm.disk, cpu);
+      h.net.redirect(h.hosts[1]);
       h.vm.resume();
     });
     h.sim.run(s(20));
     expect(h.clients.staleReads).toBeGreaterThan(0);
-    expect(h.inst.invariants().noLostAckedWrite).toBe(false);
+    expect(h.pop.invariants().noLostAckedWrite).toBe(false);
     // … while every reply still carries a real version's bytes, and clients retransmitted across the gap
-    expect(h.inst.invariants().repliesConsistent).toBe(true);
-    expect(h.inst.rpc.retransmissions).toBeGreaterThan(0);
+    expect(h.pop.invariants().repliesConsistent).toBe(true);
+    expect(h.pop.rpc.retransmissions).toBeGreaterThan(0);
   });
 
   it('over lib/net (TcpClient sessions, TcpServer in the guest): correct before and after a migration with redirect', () => {
-    const h = harness({ 'net.clientLatencyMs': 1 }, 1, true);
+    const h = harness({ 'net.clientLatencyMs': 1 }, 1);
     h.sim.run(s(3));
     const before = h.clients.completed;
     expect(before).toBeGreaterThan(1500);
     h.vm.pause();
     h.vm.moveTo(h.hosts[1], h.vm.memory.clone(), h.vm.disk);
-    h.net!.redirect(h.hosts[1]);
+    h.net.redirect(h.hosts[1]);
     h.sim.schedule(ms(60), () => h.vm.resume());
     h.sim.run(s(6));
     expect(h.clients.completed).toBeGreaterThan(before + 1500);
-    expect(h.inst.invariants()).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
-    expect(h.inst.metrics(s(6)).latencyMsP50 as number).toBeGreaterThan(1);
+    expect(h.pop.invariants()).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
+    expect(h.pop.metrics(s(6)).latencyMsP50 as number).toBeGreaterThan(1);
   });
 
   it('over lib/net: a failover to an older checkpoint is survived by retransmission and caught by noLostAckedWrite', () => {
-    const h = harness({}, 2, true);
+    const h = harness({}, 2);
     h.sim.run(s(2));
     const checkpoint = h.vm.memory.clone();
     const cpu = h.vm.cpuState();
@@ -211,18 +211,18 @@ describe('kvstore reply verification', () => {
     h.vm.crash();
     h.sim.schedule(ms(500), () => {
       h.vm.restoreOn(h.hosts[1], checkpoint, h.vm.disk, cpu);
-      h.net!.redirect(h.hosts[1]);
+      h.net.redirect(h.hosts[1]);
       h.vm.resume();
     });
     h.sim.run(s(15));
-    expect(h.inst.rpc.retransmissions).toBeGreaterThan(0);
+    expect(h.pop.rpc.retransmissions).toBeGreaterThan(0);
     expect(h.clients.completed).toBeGreaterThan(5000);
-    expect(h.inst.invariants().noLostAckedWrite).toBe(false);
+    expect(h.pop.invariants().noLostAckedWrite).toBe(false);
   });
 
   it('over lib/net: requests in progress at the checkpoint are part of it — after a failover no session is left waiting', () => {
     // 20 ms of CPU per request and no think time: the vCPU always has queued requests at a checkpoint
-    const h = harness({ 'workload.requestCpuUs': 20_000, 'workload.thinkMs': 0 }, 3, true);
+    const h = harness({ 'workload.requestCpuUs': 20_000, 'workload.thinkMs': 0 }, 3);
     h.sim.run(s(2));
     const checkpoint = h.vm.memory.clone();
     const cpu = h.vm.cpuState();
@@ -233,12 +233,12 @@ describe('kvstore reply verification', () => {
     h.sim.schedule(ms(200), () => {
       h.vm.restoreOn(h.hosts[1], checkpoint, h.vm.disk, cpu);
       h.vm.nic.setEgressHook(null);
-      h.net!.redirect(h.hosts[1]);
+      h.net.redirect(h.hosts[1]);
       h.vm.resume();
     });
     h.sim.run(s(12));
     expect(h.clients.stalledSessions(s(3))).toBe(0);
-    expect(h.inst.invariants().noLostAckedWrite).toBe(true);
-    expect(h.inst.invariants().repliesConsistent).toBe(true);
+    expect(h.pop.invariants().noLostAckedWrite).toBe(true);
+    expect(h.pop.invariants().repliesConsistent).toBe(true);
   });
 });

@@ -1,4 +1,4 @@
-import { ClosedLoopClients, Network, TcpServer } from '../../lib/net/index.js';
+import { ClosedLoopClients, TcpServer } from '../../lib/net/index.js';
 import { quantile } from '../../lib/metrics/index.js';
 import { InputError, numberParam } from '../../lib/params/index.js';
 import { type WorkloadPreset, vmPages } from '../workload.js';
@@ -30,10 +30,8 @@ export const apacheStatic: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 800, 'run.durationS': 120, 'host.sharedCpu': true },
   fixedWork: false,
   usesNetwork: true,
-  create(env) {
+  guest(env) {
     const p = env.params;
-    const network = env.network instanceof Network ? env.network : null;
-    if (network === null) throw new InputError('workload', 'apache-static needs the network (lib/net) with its clients', 'a run with the network wired in');
     const pageKiB = p.num('vm.pageKiB');
     const memPages = vmPages(p);
     const bufferPages = Math.max(1, Math.round((p.num('workload.bufferMiB') * 1024) / pageKiB));
@@ -45,25 +43,11 @@ export const apacheStatic: WorkloadPreset = {
     const perRequest = p.num('workload.pagesPerRequest');
     const pattern = new WritePattern({ base, pages: bufferPages, locality: 'uniform' }, env.rng);
     let served = 0;
-    let bytesDelivered = 0;
-    let clients: ClosedLoopClients | null = null;
     return {
       cpuBound: false,
       contentBacked: false,
       done: null,
       start(v) {
-        // The scenario attaches the VM; a harness without it gets it attached here.
-        if (!network.isAttached(v)) network.attachVm(v);
-        clients = new ClosedLoopClients(network, {
-          rng: env.clientRng,
-          server: v,
-          sessions: p.num('workload.clients'),
-          thinkMeanNs: 0,
-          request: () => ({ bytes: p.num('workload.requestBytes') }),
-          onDone: (r) => {
-            if (r.status === 'done') bytesDelivered += fileBytes;
-          },
-        });
         const server = new TcpServer(v.nic);
         v.nic.onReceive((pkt) => {
           const req = server.accept(pkt);
@@ -74,7 +58,6 @@ export const apacheStatic: WorkloadPreset = {
             server.reply(req, fileBytes);
           });
         });
-        clients.start();
       },
       advance() {
         // All work is request handling (vCPU jobs, above).
@@ -85,19 +68,38 @@ export const apacheStatic: WorkloadPreset = {
         pattern.restore(st.pattern);
         served = st.served;
       },
+      metrics: (endNs): Record<string, number> => ({ throughputOpsPerS: served / (endNs / 1e9) }),
+      series: () => ({}),
+      invariants: () => ({}),
+    };
+  },
+  clients(env) {
+    const p = env.params;
+    const fileBytes = Math.round(p.num('workload.fileKiB') * 1024);
+    let bytesDelivered = 0;
+    const clients = new ClosedLoopClients(env.network, {
+      rng: env.rng,
+      service: env.service,
+      sessions: p.num('workload.clients'),
+      thinkMeanNs: 0,
+      request: () => ({ bytes: p.num('workload.requestBytes') }),
+      onDone: (r) => {
+        if (r.status === 'done') bytesDelivered += fileBytes;
+      },
+    });
+    return {
+      start: () => clients.start(),
       metrics(endNs): Record<string, number> {
         const s = endNs / 1e9;
-        const out: Record<string, number> = { throughputMbps: (bytesDelivered * 8) / 1e6 / s, throughputOpsPerS: served / s };
-        if (clients !== null) {
-          const lat = clients.log.latenciesMs();
-          if (lat.length > 0) {
-            out.latencyMsP50 = quantile(lat, 0.5);
-            out.latencyMsP99 = quantile(lat, 0.99);
-          }
-          // TCP clients resend what was lost in a switch; a failed request is a broken connection.
-          out.retransmissions = clients.log.retransmits;
-          out.failedRequests = clients.log.failed;
+        const out: Record<string, number> = { throughputMbps: (bytesDelivered * 8) / 1e6 / s };
+        const lat = clients.log.latenciesMs();
+        if (lat.length > 0) {
+          out.latencyMsP50 = quantile(lat, 0.5);
+          out.latencyMsP99 = quantile(lat, 0.99);
         }
+        // TCP clients resend what was lost in a switch; a failed request is a broken connection.
+        out.retransmissions = clients.log.retransmits;
+        out.failedRequests = clients.log.failed;
         return out;
       },
       series: () => ({}),

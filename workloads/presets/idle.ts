@@ -20,7 +20,7 @@ export const idle: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 60 },
   fixedWork: false,
   usesNetwork: false,
-  create(env) {
+  guest(env) {
     const p = env.params;
     const memPages = vmPages(p);
     const wsPages = Math.min(memPages, Math.max(1, Math.round((p.num('workload.workingSetMiB') * 1024) / p.num('vm.pageKiB'))));

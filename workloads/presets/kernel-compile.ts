@@ -45,7 +45,7 @@ export const kernelCompile: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 1200, 'host.sharedCpu': true },
   fixedWork: true,
   usesNetwork: false,
-  create(env) {
+  guest(env) {
     const p = env.params;
     const pageKiB = p.num('vm.pageKiB');
     const memPages = vmPages(p);

@@ -1,9 +1,9 @@
 import { InputError, numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
 import { KvClients, type KvReply, type KvRequest } from '../kvstore/clients.js';
-import { RPC_HEADER_BYTES, connectRpc, type Rpc } from '../kvstore/rpc.js';
+import { RPC_HEADER_BYTES, RpcClients, RpcServer } from '../kvstore/rpc.js';
 import { KvTable, keyOf, kvGeometry, valueOf } from '../kvstore/table.js';
-import type { WorkloadInstance, WorkloadPreset } from '../workload.js';
+import type { ClientPopulation, GuestInstance, WorkloadPreset } from '../workload.js';
 
 /**
  * Guest CPU per request (µs): receive, parse, hash lookup, copy, reply through a paravirtual NIC.
@@ -38,21 +38,19 @@ export const kvstore: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 64, 'run.durationS': 30 },
   fixedWork: false,
   usesNetwork: true,
-  create(env) {
+  guest(env) {
     const p = env.params;
     const records = p.num('workload.records');
     const keyBytes = p.num('workload.keyBytes');
     const valueBytes = p.num('workload.valueBytes');
-    const pageBytes = p.num('vm.pageKiB') * 1024;
-    const geo = kvGeometry(records, keyBytes, valueBytes, pageBytes);
+    const geo = kvGeometryOf(p);
     const memBytes = p.num('vm.memoryMiB') * 1024 * 1024;
     if (geo.endByte > memBytes)
       throw new InputError('vm.memoryMiB', `the store needs ${(geo.endByte / 2 ** 20).toFixed(1)} MiB for ${records} records of ${valueBytes} bytes`, `≥ ${Math.ceil(geo.endByte / 2 ** 20)}`);
     const table = new KvTable(geo);
     const cpuNs = p.num('workload.requestCpuUs') * 1000;
     let vm: VM | null = null;
-    let rpc: Rpc | null = null;
-    let clients: KvClients | null = null;
+    let server: RpcServer | null = null;
 
     // Requests accepted and not yet answered: guest state a checkpoint carries (the vCPU's job
     // queue is not in the image, and the TCP stack would drop the clients' retransmissions of
@@ -85,7 +83,8 @@ export const kvstore: WorkloadPreset = {
       submit(id, job);
     };
 
-    const instance: WorkloadInstance = {
+    const guest: KvstoreGuest = {
+      table,
       cpuBound: false,
       contentBacked: true,
       done: null,
@@ -94,78 +93,82 @@ export const kvstore: WorkloadPreset = {
         // Load phase (YCSB "load"): format the table and insert every record at version 0.
         table.format(v.memory);
         for (let k = 0; k < records; k++) table.put(v.memory, keyOf(k, keyBytes), 0, valueOf(k, 0, valueBytes));
-        rpc = connectRpc(env.sim, env.network, v, p.num('workload.clients'), p);
-        rpc.serve(serve);
-        clients = new KvClients({
-          sim: env.sim,
-          rng: env.clientRng,
-          rpc,
-          clients: p.num('workload.clients'),
-          records,
-          keyBytes,
-          valueBytes,
-          readProportion: p.num('workload.readProportion'),
-          zipfS: p.num('workload.zipfS'),
-          thinkNs: p.num('workload.thinkMs') * 1e6,
-        });
-        clients.start();
+        server = new RpcServer(v);
+        server.serve(serve);
       },
       advance() {
         // No background writes: every page write comes from a request.
       },
       // The store's data is in memory; outside it only the TCP stack's connection state and the
       // requests in progress.
-      snapshot: () => ({ rpc: rpc?.snapshot() ?? null, pending: [...pending] }),
+      snapshot: () => ({ rpc: server?.snapshot() ?? null, pending: [...pending] }),
       restore(state) {
         const st = state as { rpc: unknown; pending: Array<[number, Pending]> };
-        rpc?.restore(st.rpc);
+        server?.restore(st.rpc);
         pending = new Map(st.pending);
         for (const [id, job] of pending) submit(id, job);
       },
+      // What the store does is measured by its clients.
+      metrics: () => ({}),
+      series: () => ({}),
+      invariants: () => ({}),
+    };
+    return guest;
+  },
+  clients(env) {
+    const p = env.params;
+    const rpc = new RpcClients(env.network, env.service, p.num('workload.clients'));
+    const kv = new KvClients({
+      sim: env.sim,
+      rng: env.rng,
+      rpc,
+      clients: p.num('workload.clients'),
+      records: p.num('workload.records'),
+      keyBytes: p.num('workload.keyBytes'),
+      valueBytes: p.num('workload.valueBytes'),
+      readProportion: p.num('workload.readProportion'),
+      zipfS: p.num('workload.zipfS'),
+      thinkNs: p.num('workload.thinkMs') * 1e6,
+    });
+    const population: KvstorePopulation = {
+      kv,
+      rpc,
+      start: () => kv.start(),
       metrics(endNs): Record<string, number | boolean> {
         const secs = endNs / 1e9;
-        if (clients === null || rpc === null) return {};
-        const wrong = clients.corruptReplies + clients.staleReads;
+        const wrong = kv.corruptReplies + kv.staleReads;
         // Latency quantiles of no reply are left out, not reported as 0.
-        const latency: Record<string, number> =
-          clients.latencyMs.count > 0 ? { latencyMsP50: clients.latencyMs.quantile(0.5), latencyMsP99: clients.latencyMs.quantile(0.99) } : {};
+        const latency: Record<string, number> = kv.latencyMs.count > 0 ? { latencyMsP50: kv.latencyMs.quantile(0.5), latencyMsP99: kv.latencyMs.quantile(0.99) } : {};
         return {
-          throughputOpsPerS: secs > 0 ? clients.completed / secs : 0,
+          throughputOpsPerS: secs > 0 ? kv.completed / secs : 0,
           ...latency,
-          opsCompleted: clients.completed,
-          reads: clients.reads,
-          updates: clients.updates,
+          opsCompleted: kv.completed,
+          reads: kv.reads,
+          updates: kv.updates,
           wrongReplies: wrong,
-          corruptReplies: clients.corruptReplies,
-          staleReads: clients.staleReads,
+          corruptReplies: kv.corruptReplies,
+          staleReads: kv.staleReads,
           retransmissions: rpc.retransmissions,
-          brokenConnections: clients.failed,
+          brokenConnections: kv.failed,
         };
       },
       series: () => ({}),
       invariants: () => ({
-        repliesConsistent: (clients?.corruptReplies ?? 0) === 0,
-        noLostAckedWrite: (clients?.staleReads ?? 0) === 0,
+        repliesConsistent: kv.corruptReplies === 0,
+        noLostAckedWrite: kv.staleReads === 0,
       }),
     };
-    // Exposed for tests and engines' property tests (clients and rpc exist once started).
-    return Object.defineProperties(instance, {
-      table: { value: table },
-      clients: {
-        get(): KvClients {
-          if (clients === null) throw new Error('kvstore not started');
-          return clients;
-        },
-      },
-      rpc: {
-        get(): Rpc {
-          if (rpc === null) throw new Error('kvstore not started');
-          return rpc;
-        },
-      },
-    }) as KvstoreInstance;
+    return population;
   },
 };
 
-/** What `kvstore.create` returns, with its parts exposed for tests and engines' property tests (after start). */
-export type KvstoreInstance = WorkloadInstance & { readonly table: KvTable; readonly clients: KvClients; readonly rpc: Rpc };
+/** The table layout the parameters give. */
+function kvGeometryOf(p: { num(key: string): number }): ReturnType<typeof kvGeometry> {
+  return kvGeometry(p.num('workload.records'), p.num('workload.keyBytes'), p.num('workload.valueBytes'), p.num('vm.pageKiB') * 1024);
+}
+
+/** The kvstore's guest program, with its table exposed for tests. */
+export type KvstoreGuest = GuestInstance & { readonly table: KvTable };
+
+/** The kvstore's client population, with its verifying sessions and transport exposed for tests. */
+export type KvstorePopulation = ClientPopulation & { readonly kv: KvClients; readonly rpc: RpcClients };

@@ -30,7 +30,7 @@ export const mmuncher: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 120, 'host.sharedCpu': false },
   fixedWork: false,
   usesNetwork: false,
-  create(env) {
+  guest(env) {
     const p = env.params;
     const pageKiB = p.num('vm.pageKiB');
     const memPages = vmPages(p);

@@ -30,7 +30,7 @@ export const postmark: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 600 },
   fixedWork: true,
   usesNetwork: false,
-  create(env) {
+  guest(env) {
     const p = env.params;
     const sim = env.sim;
     const total = p.num('workload.transactions');

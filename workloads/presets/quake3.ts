@@ -1,4 +1,4 @@
-import { GapMeter, DatagramClient, Network } from '../../lib/net/index.js';
+import { DatagramClient } from '../../lib/net/index.js';
 import { InputError, numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
 import type { WorkloadPreset } from '../workload.js';
@@ -9,8 +9,6 @@ const NS_PER_MS = 1e6;
 /** Bytes of a client's command datagram and of a server snapshot (Quake 3 netcode: small, < MTU). */
 export const QUAKE3_CLIENT_DATAGRAM_BYTES = 64;
 export const QUAKE3_SNAPSHOT_BYTES = 512;
-/** One-way client delay when no network is wired in (a LAN: 50 µs, lib/net's CLIENT_NIC_LATENCY_MS). */
-const DIRECT_ONE_WAY_NS = 50_000;
 
 /**
  * A Quake 3 server with 6 players (Clark et al. §6.3, fig. 10–11). The server runs a frame every
@@ -50,7 +48,7 @@ export const quake3: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 64, 'run.durationS': 60, 'host.sharedCpu': false },
   fixedWork: false,
   usesNetwork: true,
-  create(env) {
+  guest(env) {
     const p = env.params;
     const sim = env.sim;
     const pageKiB = p.num('vm.pageKiB');
@@ -75,11 +73,8 @@ export const quake3: WorkloadPreset = {
     const rxBase = base + wsPages;
     if (rxBase + rxPool > memPages) throw new InputError('workload.rxPoolPages', `the receive pool does not fit above the working set in vm.memoryMiB`, `≤ ${memPages - rxBase}`);
     let rxCursor = 0;
-    // The server's frame clock and each client's have their own phase.
+    // The server's frame clock has its own phase (each client's too: see `clients`).
     const phase = Math.floor(env.rng.next() * frameNs);
-    const clientPhases = Array.from({ length: nClients }, () => Math.floor(env.clientRng.next() * frameNs));
-    const network = env.network instanceof Network ? env.network : null;
-    const meters: GapMeter[] = [];
     let carry = 0;
     let frames = 0;
     let vm: VM | null = null;
@@ -108,20 +103,6 @@ export const quake3: WorkloadPreset = {
       done: null,
       start(v) {
         vm = v;
-        if (network !== null) {
-          // The scenario attaches the VM; a harness without it gets it attached here.
-          if (!network.isAttached(v)) network.attachVm(v);
-          for (let c = 0; c < nClients; c++) {
-            const client = new DatagramClient(network, { server: v });
-            if (client.id !== c) throw new Error(`quake3 expects client ids 0…${nClients - 1}, got ${client.id}`);
-            meters.push(client.received);
-            client.sendEvery(frameNs, QUAKE3_CLIENT_DATAGRAM_BYTES, clientPhases[c]! + 1);
-          }
-        } else {
-          // No network wired in: snapshots reach their client one LAN hop later.
-          for (let c = 0; c < nClients; c++) meters.push(new GapMeter(false));
-          v.nic.connect((pkt) => sim.schedule(DIRECT_ONE_WAY_NS, () => meters[pkt.client]!.arrive(sim.now)));
-        }
         // The kernel takes each command datagram into a receive buffer; the server applies it at
         // its next frame (those pages are the hot set).
         v.nic.onReceive(() => {
@@ -144,11 +125,28 @@ export const quake3: WorkloadPreset = {
         cursor.restore(st.cursor);
         random.restore(st.random);
       },
+      metrics: (endNs): Record<string, number> => ({ framesPerS: frames / (endNs / 1e9) }),
+      series: () => ({}),
+      invariants: () => ({}),
+    };
+  },
+  clients(env) {
+    const p = env.params;
+    const frameNs = Math.round(p.num('workload.frameMs') * NS_PER_MS);
+    const nClients = p.num('workload.clients');
+    // Each player's command clock has its own phase; player c is the service's client number c.
+    const phases = Array.from({ length: nClients }, () => Math.floor(env.rng.next() * frameNs));
+    const players = phases.map(() => new DatagramClient(env.network, { service: env.service }));
+    return {
+      start() {
+        players.forEach((c, i) => c.sendEvery(frameNs, QUAKE3_CLIENT_DATAGRAM_BYTES, phases[i]! + 1));
+      },
+      // The longest silence any player saw, beyond the frame period.
       metrics(endNs): Record<string, number> {
-        if (meters.length === 0) return { framesPerS: frames / (endNs / 1e9) };
+        if (players.length === 0) return {};
         let gap = 0;
-        for (const m of meters) gap = Math.max(gap, m.longestGapNs(endNs));
-        return { framesPerS: frames / (endNs / 1e9), clientGapMs: Math.max(0, gap - frameNs) / 1e6 };
+        for (const c of players) gap = Math.max(gap, c.received.longestGapNs(endNs));
+        return { clientGapMs: Math.max(0, gap - frameNs) / 1e6 };
       },
       series: () => ({}),
       invariants: () => ({}),

@@ -128,7 +128,7 @@ export const specCint: WorkloadPreset = {
   },
   fixedWork: true,
   usesNetwork: false,
-  create(env) {
+  guest(env) {
     const p = env.params;
     const scale = p.num('workload.timeScale');
     const memPages = vmPages(p);

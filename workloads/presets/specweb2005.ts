@@ -1,6 +1,6 @@
 import { numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { connectRpc, type Rpc } from '../kvstore/rpc.js';
+import { RpcClients, RpcServer } from '../kvstore/rpc.js';
 import { ECOMMERCE_PAGES, THINK_TIME_MEAN_S } from '../specweb/model.js';
 import { WebServer, type WebRequest, type WebServerState } from '../specweb/server.js';
 import { ScoreSearch, WebSessions } from '../specweb/sessions.js';
@@ -49,18 +49,14 @@ export const specweb2005: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 1024, 'run.durationS': 120 },
   fixedWork: false,
   usesNetwork: true,
-  create(env) {
+  guest(env) {
     const p = env.params;
     const pageBytes = p.num('vm.pageKiB') * 1024;
     const memPages = vmPages(p);
     const wsPages = Math.max(1, Math.min(memPages, Math.round((p.num('workload.workingSetMiB') * 1024) / p.num('vm.pageKiB'))));
     const pattern = new WritePattern({ base: 0, pages: wsPages, locality: 'hotcold', hotFraction: 0.2, hotWriteShare: 0.8 }, env.rng);
-    const fixed = p.optNum('workload.sessions');
-    const maxSessions = fixed ?? p.num('workload.maxSessions');
     let vm: VM | null = null;
-    let rpc: Rpc | null = null;
-    let sessions: WebSessions | null = null;
-    let search: ScoreSearch | null = null;
+    let rpc: RpcServer | null = null;
     const server = new WebServer(
       () => vm!,
       p.num('workload.serverWorkers'),
@@ -79,20 +75,8 @@ export const specweb2005: WorkloadPreset = {
       done: null,
       start(v) {
         vm = v;
-        rpc = connectRpc(env.sim, env.network, v, maxSessions, p);
+        rpc = new RpcServer(v);
         rpc.serve((body, reply) => server.handle(body as WebRequest, reply));
-        sessions = new WebSessions({ sim: env.sim, rng: env.clientRng, rpc, pages: ECOMMERCE_PAGES, thinkNs: p.num('workload.thinkS') * 1e9, maxSessions });
-        search = new ScoreSearch({
-          sim: env.sim,
-          sessions,
-          runNs: p.num('run.durationS') * 1e9,
-          phases: p.num('workload.phases'),
-          warmupNs: p.num('workload.warmupS') * 1e9,
-          maxSessions,
-          firstGuess: p.num('workload.firstGuessSessions'),
-          fixed,
-        });
-        search.start();
       },
       advance() {
         // Page writes come with requests.
@@ -104,8 +88,31 @@ export const specweb2005: WorkloadPreset = {
         rpc?.restore(st.rpc);
         pattern.restore(st.pattern);
       },
+      // What the server achieves is measured by its clients (the score search).
+      metrics: () => ({}),
+      series: () => ({}),
+      invariants: () => ({}),
+    };
+  },
+  clients(env) {
+    const p = env.params;
+    const fixed = p.optNum('workload.sessions');
+    const maxSessions = fixed ?? p.num('workload.maxSessions');
+    const rpc = new RpcClients(env.network, env.service, maxSessions);
+    const sessions = new WebSessions({ sim: env.sim, rng: env.rng, rpc, pages: ECOMMERCE_PAGES, thinkNs: p.num('workload.thinkS') * 1e9, maxSessions });
+    const search = new ScoreSearch({
+      sim: env.sim,
+      sessions,
+      runNs: p.num('run.durationS') * 1e9,
+      phases: p.num('workload.phases'),
+      warmupNs: p.num('workload.warmupS') * 1e9,
+      maxSessions,
+      firstGuess: p.num('workload.firstGuessSessions'),
+      fixed,
+    });
+    return {
+      start: () => search.start(),
       metrics(endNs): Record<string, number | boolean> {
-        if (search === null || sessions === null || rpc === null) return {};
         const secs = endNs / 1e9;
         const all = search.records;
         const m: Record<string, number | boolean> = {
@@ -127,7 +134,7 @@ export const specweb2005: WorkloadPreset = {
         }
         return m;
       },
-      series: () => ({ phases: search?.records ?? [] }),
+      series: () => ({ phases: search.records }),
       invariants: () => ({}),
     };
   },

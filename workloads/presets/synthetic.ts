@@ -31,7 +31,7 @@ export const synthetic: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 60 },
   fixedWork: false,
   usesNetwork: false,
-  create(env) {
+  guest(env) {
     const p = env.params;
     const pageKiB = p.num('vm.pageKiB');
     const memPages = vmPages(p);

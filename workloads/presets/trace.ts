@@ -201,7 +201,7 @@ export const trace: WorkloadPreset = {
   },
   fixedWork: true,
   usesNetwork: false,
-  create(env) {
+  guest(env) {
     const p = env.params;
     const path = p.optStr(FIELD);
     if (path === undefined || path === '') throw new InputError(FIELD, 'the trace workload needs a trace file', '--set workload.traceFile=PATH');

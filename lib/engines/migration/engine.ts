@@ -9,8 +9,7 @@ import { EgressMeter } from './meter.js';
 import { MIGRATION_PARAMS } from './params.js';
 import { POLICIES, resolvePolicy } from './policy.js';
 import { Migration } from './rounds.js';
-import { Dom0Work, FixedRateChannel, NetworkChannel, type Channel } from './transfer.js';
-import { Network } from '../../net/index.js';
+import { Dom0Work, NetworkChannel } from './transfer.js';
 
 const MIB = 1024 * 1024;
 
@@ -31,14 +30,14 @@ export const migrationEngine: EngineDef = {
     if (startNs >= ctx.durationNs)
       throw new InputError('migration.startAtS', `${p.num('migration.startAtS')} s is not before the end of the run (run.durationS = ${ctx.durationNs / 1e9})`, `< ${ctx.durationNs / 1e9}`);
     const shared = p.bool('migration.sharedNic');
-    const [source, target] = ctx.hosts;
-    // With lib/net wired in, the stream is a flow competing with the workload's traffic; without
-    // it, a path of fixed goodput (the same rate when nothing else is sent).
-    const net = ctx.network instanceof Network ? ctx.network : null;
-    const channel: Channel =
-      net !== null
-        ? new NetworkChannel(ctx.sim, shared ? net.clientNic(source).tx : net.hostLink(source, target))
-        : new FixedRateChannel(ctx.sim, shared ? p.num('net.clientBandwidthMbps') : p.num('link.bandwidthMbps'), p.num('link.efficiency'));
+    // The VM starts on the first host and moves to the second (the default layout).
+    const source = ctx.hosts[0]!;
+    const target = ctx.hosts[1]!;
+    const net = ctx.network;
+    const service = net.serviceOf(ctx.vm);
+    // The stream is a flow competing with the workload's traffic: on the client-facing NIC it
+    // shares (`migration.sharedNic`) or on the host-to-host link.
+    const channel = new NetworkChannel(ctx.sim, shared ? net.clientNic(source).tx : net.hostLink(source, target));
     const migration = new Migration({
       sim: ctx.sim,
       vm: ctx.vm,
@@ -48,7 +47,7 @@ export const migrationEngine: EngineDef = {
       dom0: new Dom0Work(source.dom0Cpu, DOM0_CPU_NS_PER_BYTE),
       disk: p.bool('migration.disk'),
       costs: DEFAULT_STOP_PHASE_COSTS,
-      ...(net !== null ? { redirect: (host: Host) => net.redirect(host, ctx.vm) } : {}),
+      redirect: (host: Host) => net.redirect(host, service),
     });
     const memoryPages = ctx.vm.memory.pages;
     let meter: EgressMeter | null = null;
@@ -63,7 +62,7 @@ export const migrationEngine: EngineDef = {
         const crashHost = (h: Host, why: string): void => {
           if (!h.alive) return;
           h.alive = false;
-          net?.hostCrashed(h);
+          net.hostCrashed(h);
           migration.abort(why);
           if (ctx.vm.host === h) ctx.vm.crash();
         };
@@ -84,9 +83,9 @@ export const migrationEngine: EngineDef = {
                 ctx.vm.crash();
                 break;
               case 'linkDown': {
-                const link = net?.link(source, target);
-                link?.setDown(true);
-                if (f.forNs !== undefined) ctx.sim.schedule(f.forNs, () => link?.setDown(false));
+                const link = net.link(source, target);
+                link.setDown(true);
+                if (f.forNs !== undefined) ctx.sim.schedule(f.forNs, () => link.setDown(false));
                 break;
               }
             }

@@ -23,8 +23,8 @@ export interface MigrationSetup {
   /** Pre-copy the VM's disk (a local disk) instead of leaving it on shared storage. */
   readonly disk: boolean;
   readonly costs: StopPhaseCosts;
-  /** Network redirection at the switch (lib/net's unsolicited ARP), when a network is wired in. */
-  readonly redirect?: (host: Host) => void;
+  /** Network redirection at the switch (lib/net's unsolicited ARP): client packets go to `host`. */
+  readonly redirect: (host: Host) => void;
 }
 
 /** What one round did. */
@@ -187,7 +187,7 @@ export class Migration {
     yield* stop.startOnTarget();
     if (vm.vcpu.throttleFraction > 0) vm.vcpu.setThrottle(0); // throttling ends with the migration
     this.resumedNs = stop.resumedNs;
-    yield* stop.redirect(() => this.s.redirect?.(this.s.target));
+    yield* stop.redirect(() => this.s.redirect(this.s.target));
     this.reachableNs = stop.reachableNs;
   }
 

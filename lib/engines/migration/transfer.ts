@@ -3,9 +3,8 @@ import { Signal, type Simulation, type Yieldable } from '../../sim/index.js';
 import type { CpuClaim, HostCpu } from '../../vm/index.js';
 
 /**
- * The path the migration stream takes. Today a fixed-rate path (line rate × TCP goodput); once
- * lib/net is wired in, a network flow on the shared NIC or the host-to-host link implements the
- * same interface (its `send` then returns the flow's completion signal).
+ * The path the migration stream takes (`NetworkChannel`: a flow on lib/net). Kept as an interface
+ * so the rounds do not depend on how the bytes are carried.
  */
 export interface Channel {
   /** Payload bytes per second this path carries for the migration alone. */
@@ -14,46 +13,6 @@ export interface Channel {
   send(bytes: number, capBytesPerS: number): Yieldable;
   /** Wait until everything sent has arrived: a delay (ns) or a signal. */
   drain(): Yieldable;
-}
-
-/**
- * A path of fixed goodput (`bandwidthMbps` × `efficiency`, DESIGN §3.3). Timing is exact to the
- * nanosecond over back-to-back sends at one rate: each send ends at round(start + bytes so far /
- * rate), so cutting a transfer into batches never adds rounding error.
- */
-export class FixedRateChannel implements Channel {
-  readonly goodputBytesPerS: number;
-  private streamStart = -1;
-  private streamEnd = -1;
-  private streamBytes = 0;
-  private streamRate = 0;
-
-  constructor(
-    private readonly sim: Simulation,
-    bandwidthMbps: number,
-    efficiency: number,
-  ) {
-    this.goodputBytesPerS = (bandwidthMbps * 1e6 * efficiency) / 8;
-  }
-
-  send(bytes: number, capBytesPerS: number): number {
-    const rate = Math.min(capBytesPerS, this.goodputBytesPerS);
-    if (!(rate > 0)) throw new Error(`migration stream rate must be positive (got ${rate})`);
-    const now = this.sim.now;
-    if (rate !== this.streamRate || now !== this.streamEnd) {
-      this.streamStart = now;
-      this.streamBytes = 0;
-      this.streamRate = rate;
-    }
-    this.streamBytes += bytes;
-    this.streamEnd = Math.round(this.streamStart + (this.streamBytes / rate) * 1e9);
-    return this.streamEnd - now;
-  }
-
-  /** The fixed-rate path has no propagation delay: what has left has arrived. */
-  drain(): number {
-    return 0;
-  }
 }
 
 /**

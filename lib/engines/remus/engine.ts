@@ -1,8 +1,7 @@
 import { InputError } from '../../params/index.js';
 import type { SeriesRecord } from '../../metrics/records.js';
 import type { Timer } from '../../sim/index.js';
-import type { Host, VM } from '../../vm/index.js';
-import type { EngineContext, EngineDef, EngineReport } from '../engine.js';
+import type { EngineDef, EngineReport, RunLayout } from '../engine.js';
 import { installCheckpoint } from './backup.js';
 import { failover, type FailoverOutcome } from './failover.js';
 import { diskDifference, diskMismatch, imageMismatch, memoryDifference, SnapshotKeeper } from './invariants.js';
@@ -12,14 +11,14 @@ import { REMUS_PARAMS, remusConfig } from './params.js';
 import { Primary } from './primary.js';
 import { ClientGapMeter } from './outage.js';
 import { OutputBuffer } from './output-buffer.js';
-import type { Network } from '../../net/index.js';
 
 /**
- * Several primaries on one backup (`remus.primaries = N`) need N VMs, each on its own host. The
- * scenario supplies them here; with one primary the context's own VM and hosts[0] are used.
+ * Remus's machines: each primary VM on a host of its own serving a service of its own (its own
+ * clients), and one backup host, last. One primary: hosts A and B; N: A0 … A(N−1) and B.
  */
-export interface RemusContext extends EngineContext {
-  readonly primaries?: ReadonlyArray<{ readonly vm: VM; readonly host: Host }>;
+export function remusLayout(primaries: number): RunLayout {
+  const hosts = primaries === 1 ? ['A'] : Array.from({ length: primaries }, (_, i) => `A${i}`);
+  return { hosts: [...hosts, 'B'], guests: hosts.map((_, i) => ({ host: i, service: i })) };
 }
 
 /** Epoch numbers of a VM's life after failover start here, above any primary epoch. */
@@ -29,7 +28,7 @@ export const remusEngine: EngineDef = {
   name: 'remus',
   description: 'Remus: asynchronous VM replication by frequent checkpoints, output commit, disk replication, failover',
   params: REMUS_PARAMS,
-  guests: (params) => remusConfig(params).primaries,
+  layout: (params) => remusLayout(remusConfig(params).primaries),
   // `remus.checkpointsPerS` is another way to say the epoch: the epoch that runs is recorded as
   // `remus.epochMs`, and saying both is ambiguous input.
   derivedDefaults(input): Record<string, number> {
@@ -40,25 +39,24 @@ export const remusEngine: EngineDef = {
     const n = Number(cps);
     return Number.isFinite(n) && n > 0 ? { 'remus.epochMs': 1000 / n } : {};
   },
-  create(rawCtx) {
-    const ctx = rawCtx as RemusContext;
+  create(ctx) {
     const { sim, params } = ctx;
     const config = remusConfig(params);
-    const backup = ctx.hosts[1];
-    const targets = ctx.primaries ?? [{ vm: ctx.vm, host: ctx.hosts[0] }];
+    // The layout's last host is the backup; every guest is a primary on a host of its own.
+    const backup = ctx.hosts[ctx.hosts.length - 1]!;
+    const targets = ctx.guests;
     if (targets.length !== config.primaries)
       throw new InputError(
         'remus.primaries',
         `${config.primaries} primaries need the scenario to supply ${config.primaries} VMs (this run has ${targets.length})`,
         String(targets.length),
       );
-    // The run's network (lib/net); null when a harness wires engines without one.
-    const net: Network | null = (ctx.network as Network | null | undefined) ?? null;
+    const net = ctx.network;
     // One primary: its stream and acks are flows on lib/net's host-to-host link. Several: lib/net
-    // gives each host pair its own cable, while they share the backup's one replication NIC —
-    // the fluid model keeps that shared link (and the backup's CPU) until the topology has it.
+    // gives each host pair a cable of its own and cannot make them share the backup's one
+    // replication NIC, so the fluid link (FluidLink) models that shared NIC.
     const link: ReplicationTransport =
-      net !== null && config.primaries === 1
+      config.primaries === 1
         ? new NetTransport(sim, net)
         : new FluidLink(sim, {
             bandwidthMbps: params.num('link.bandwidthMbps'),
@@ -101,11 +99,13 @@ export const remusEngine: EngineDef = {
           backup,
           snapshots: keepers[i]!,
           network: net,
+          service: targets[i]!.service,
           timeline,
           nextEpoch: POST_FAILOVER_EPOCH_BASE + p.currentEpoch,
           onResumed: () => {
             // The VM lives on, unprotected, on the backup: keep observing what it sends.
-            new OutputBuffer(p.vm.nic, { holding: false }).onRelease((pkt) => gaps.observe(pkt, sim.now));
+            const out = new OutputBuffer(p.vm.nic, { holding: false });
+            if (i === 0) out.onRelease((pkt) => gaps.observe(pkt, sim.now));
           },
         });
       };
@@ -138,7 +138,7 @@ export const remusEngine: EngineDef = {
       if (p.vm.host === p.host) p.vm.crash();
       p.crash();
       link.hostDown(p.host);
-      net?.hostCrashed(p.host);
+      net.hostCrashed(p.host);
     };
 
     const crashBackupHost = (): void => {
@@ -160,14 +160,16 @@ export const remusEngine: EngineDef = {
         if (failovers[i] !== null && p.vm.host === backup) p.vm.crash();
       });
       link.hostDown(backup);
-      net?.hostCrashed(backup);
+      net.hostCrashed(backup);
     };
 
     return {
       start() {
         primaries.forEach((p, i) => {
           p.start();
-          p.output?.onRelease((pkt) => gaps.observe(pkt, sim.now));
+          // clientOutageMs and the output series are about the first primary's clients (client
+          // numbers are per service: another primary's clients have the same ones).
+          if (i === 0) p.output?.onRelease((pkt) => gaps.observe(pkt, sim.now));
           watchPrimary(i);
           watchBackup(i);
         });

@@ -1,5 +1,5 @@
 import type { SeriesRecord } from '../../metrics/records.js';
-import type { Network } from '../../net/index.js';
+import type { Network, Service } from '../../net/index.js';
 import type { Simulation } from '../../sim/index.js';
 import type { Host } from '../../vm/index.js';
 import { FAILOVER_RESTORE_NS } from './costs.js';
@@ -36,7 +36,9 @@ export function failover(opts: {
   primary: Primary;
   backup: Host;
   snapshots: SnapshotKeeper | null;
-  network: Network | null;
+  network: Network;
+  /** The service the primary's VM serves: redirected to the backup at resume. */
+  service: Service;
   timeline: SeriesRecord[];
   /** Epoch numbers for the VM's new life, above anything the primary used. */
   nextEpoch: number;
@@ -85,7 +87,7 @@ export function failover(opts: {
     vm.beginEpoch(opts.nextEpoch);
     vm.resume();
     // Unsolicited ARP: the clients' packets now go to the backup.
-    if (opts.network !== null && opts.network.isAttached(vm)) opts.network.redirect(backup, vm);
+    opts.network.redirect(backup, opts.service);
     outcome.resumedNs = sim.now;
     opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'resumed', detail: `VM running on ${backup.name} from checkpoint ${committed}` });
     opts.onResumed(outcome);

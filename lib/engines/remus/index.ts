@@ -1,4 +1,4 @@
-export { remusEngine, type RemusContext } from './engine.js';
+export { remusEngine } from './engine.js';
 export { REMUS_PARAMS } from './params.js';
 export { FluidLink, type ReplicationTransport } from './link.js';
 export { OUTPUT_SERIES_MAX } from './outage.js';

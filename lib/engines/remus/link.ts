@@ -3,8 +3,8 @@ import type { CpuClaim, Host } from '../../vm/index.js';
 
 /**
  * The replication link as Remus sees it: ordered byte streams (TCP connections) from a primary to
- * its backup, and small control messages (acknowledgements) back. A small interface so that the
- * fluid model below can be swapped for a lib/net flow once the topology is wired into simulate().
+ * its backup, and small control messages (acknowledgements) back. Two implementations: flows on
+ * lib/net's host-to-host link (NetTransport, one primary) and the fluid model below (several).
  */
 export interface ReplicationChannel {
   readonly name: string;
@@ -91,6 +91,10 @@ const EPS = 1e-3;
  * ends can give it — domain 0 on the primary (a core it may share with the guest, C9) and on the
  * backup (shared by every primary it protects). Streams hold CPU claims only while they have
  * bytes to send, sized to the rate they actually get.
+ *
+ * Used only when several primaries share one backup (`remus.primaries` > 1): lib/net gives every
+ * host pair a cable of its own and has no NIC shared by several cables, so it cannot carry N
+ * streams converging on the backup's one replication NIC; one primary replicates over lib/net.
  */
 export class FluidLink implements ReplicationTransport {
   private readonly channels: FluidChannel[] = [];

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { Simulation } from '../../../lib/sim/index.js';
 import type { VM } from '../../../lib/vm/index.js';
 import { multiPrimaryRun } from './harness.js';
 
@@ -10,14 +9,8 @@ import { multiPrimaryRun } from './harness.js';
 
 /** Run synthetic under Remus; at `atNs` do `sabotage(vm)` on the primary. */
 function run(params: Record<string, number | string | boolean>, atNs: number, sabotage: (vm: VM) => void) {
-  let vm: VM | null = null;
-  return multiPrimaryRun(
-    1,
-    'synthetic',
-    { 'workload.dirtyPagesPerS': 2000, 'run.durationS': 3, ...params },
-    1,
-    (sim: Simulation) => sim.at(atNs, () => sabotage(vm!)),
-    (v) => (vm = v),
+  return multiPrimaryRun(1, 'synthetic', { 'workload.dirtyPagesPerS': 2000, 'run.durationS': 3, ...params }, 1, (run) =>
+    run.sim.at(atNs, () => sabotage(run.guests[0]!.vm)),
   ).report;
 }
 

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { KvstoreInstance } from '../../../workloads/presets/kvstore.js';
-import type { DirectRpc } from '../../../workloads/kvstore/rpc.js';
+import type { KvstorePopulation } from '../../../workloads/presets/kvstore.js';
 import { multiPrimaryRun, remusRun } from './harness.js';
 
 /*
@@ -19,22 +18,23 @@ describe('remus + kvstore: a primary crash at a random time', () => {
         fc.constantFrom(100, 300, 1000, 10_000),
         fc.integer({ min: 1, max: 1000 }),
         (crashMs, epochMs, mbps, seed) => {
-          const { report, guests } = multiPrimaryRun(
+          // Over lib/net, as runScenario runs it: TCP clients, the switch, the replication link.
+          const { report, run } = multiPrimaryRun(
             1,
             'kvstore',
             { 'faults.primaryCrashAtS': crashMs / 1000, 'remus.epochMs': epochMs, 'link.bandwidthMbps': mbps, 'run.durationS': 8 },
             seed,
             // Clients stop issuing at 6 s; what is outstanding must still be answered by 8 s.
-            (sim, gs) => sim.at(6e9, () => (gs[0] as KvstoreInstance).clients.stop()),
+            (r) => r.sim.at(6e9, () => (r.populations[0] as KvstorePopulation).kv.stop()),
           );
-          const kv = guests[0] as KvstoreInstance;
+          const pop = run.populations[0] as KvstorePopulation;
           const timeline = report.series.remusTimeline!.map((r) => r.event);
           expect(timeline).toEqual(['crash', 'detected', 'resumed']);
           expect(report.invariants).toEqual({ noLostOutput: true, memoryConsistent: true, diskConsistent: true });
-          expect(kv.invariants()).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
-          expect(kv.clients.failed).toBe(0);
-          expect((kv.rpc as DirectRpc).outstanding).toBe(0);
-          expect(kv.clients.completed).toBeGreaterThan(0);
+          expect(pop.invariants()).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
+          expect(pop.kv.failed).toBe(0);
+          expect(pop.rpc.outstanding).toBe(0);
+          expect(pop.kv.completed).toBeGreaterThan(0);
         },
       ),
       { numRuns: 6, seed: 42 },
