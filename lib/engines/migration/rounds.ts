@@ -95,9 +95,20 @@ export class Migration {
     }
   }
 
-  *run(): Process<void> {
+  /**
+   * Begin now: from this instant a failure abandons the migration (`abort`), even one in the same
+   * instant before the process takes its first step. Pass the result to `sim.process`.
+   */
+  run(): Process<void> {
     this.running = true;
+    this.startNs = this.s.sim.now;
+    if (!this.s.target.alive) this.abort(`target host ${this.s.target.name} is down`);
+    return this.process();
+  }
+
+  private *process(): Process<void> {
     try {
+      this.checkAbort();
       yield* this.migrate();
     } catch (e) {
       if (!(e instanceof Aborted)) throw e;
@@ -124,7 +135,6 @@ export class Migration {
 
   private *migrate(): Process<void> {
     const { sim, vm, policy } = this.s;
-    this.startNs = sim.now;
     vm.vcpu.sync();
     const source = vm.memory;
     const targetMemory = new PageMemory({ pages: source.pages, pageBytes: source.pageBytes, contentBacked: source.contentBacked });
