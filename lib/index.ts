@@ -49,7 +49,7 @@ export {
 export { WORKLOADS, getWorkload, workloadNames, WritePattern, LOCALITIES, type WorkloadPreset, type GuestInstance, type GuestEnv, type ClientPopulation, type ClientEnv, type Locality } from '../workloads/index.js';
 
 // Engines and faults.
-export { type EngineDef, type EngineContext, type EngineInstance, type EngineReport, type EngineGuest, type RunLayout } from './engines/engine.js';
+export { DEFAULT_LAYOUT, type EngineDef, type EngineContext, type EngineInstance, type EngineReport, type EngineGuest, type RunLayout } from './engines/engine.js';
 export { unprotectedEngine } from './engines/unprotected/index.js';
 export { remusEngine, REMUS_PARAMS } from './engines/remus/index.js';
 export { migrationEngine, POLICIES, POLICY_NAMES, MIGRATION_PARAMS, type Policy } from './engines/migration/index.js';

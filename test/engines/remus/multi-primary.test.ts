@@ -31,5 +31,5 @@ describe('several primaries on one backup (remus.primaries)', () => {
       const states = report.series.primaries!.map((p) => p.state);
       expect(states).toEqual(['failed-over', ...Array(n - 1).fill('protected')]);
     }
-  });
+  }, 120_000);
 });
