@@ -17,7 +17,7 @@ export interface Channel {
 }
 
 /**
- * A path of fixed goodput (`bandwidthMbps` × `efficiency`, DESIGN §3.3). Timing is exact to the
+ * A path of fixed goodput (`bandwidthMbps` × `efficiency`, docs/design.md#network-hosts-and-clients). Timing is exact to the
  * nanosecond over back-to-back sends at one rate: each send ends at round(start + bytes so far /
  * rate), so cutting a transfer into batches never adds rounding error.
  */
