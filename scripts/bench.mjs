@@ -1,4 +1,4 @@
-// `npm run bench`: every benchmark of DESIGN §4 into results/bench.json and a table.
+// `npm run bench`: every benchmark of docs/design.md#benchmarks into results/bench.json and a table.
 // Each module under scripts/bench/ exports an async function returning
 // [{ name, value, unit, target, better }]; a module that throws is reported, not hidden.
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';

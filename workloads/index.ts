@@ -16,7 +16,7 @@ export { type WorkloadPreset, type GuestInstance, type GuestEnv, type ClientPopu
 export { WritePattern, LOCALITIES, type Locality } from './write-pattern.js';
 export { synthetic } from './presets/synthetic.js';
 
-/** Every named preset, in the order of DESIGN §3.4. */
+/** Every named preset, in the order of docs/design.md#workloads. */
 export const WORKLOADS: readonly WorkloadPreset[] = [idle, synthetic, kernelCompile, specweb2005, apacheStatic, quake3, mmuncher, specCint, postmark, kvstore, trace];
 
 export function workloadNames(): string[] {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { rowsToDataFrame, type DataFrame } from './dataframe.js';
 import type { Cell, Row } from './rows.js';
 
-/** Where a store keeps its runs (DESIGN §4): `<store>/runs.jsonl`. A `.jsonl` path is used as is. */
+/** Where a store keeps its runs (docs/design.md#sweep-specs-and-stores): `<store>/runs.jsonl`. A `.jsonl` path is used as is. */
 export function runsPath(storeDirOrFile: string): string {
   if (storeDirOrFile.endsWith('.jsonl')) return storeDirOrFile;
   return statSync(storeDirOrFile).isDirectory() ? join(storeDirOrFile, 'runs.jsonl') : storeDirOrFile;

@@ -1,7 +1,7 @@
 import { InputError, numberParam, type ParamSpec, type Params } from '../params/index.js';
 import { s, type Nanos } from '../sim/index.js';
 
-/** Fault keys of the contract (wave 1: crash-stop and link faults). */
+/** Fault keys of the contract: crash-stop of a host or of the VM alone, and partitions of the host-to-host link. */
 export const FAULT_PARAMS: readonly ParamSpec[] = [
   numberParam('faults.primaryCrashAtS', undefined, 'crash-stop the host running the VM (Remus primary, migration source) at this time', { min: 0 }),
   numberParam('faults.backupCrashAtS', undefined, 'crash-stop the second host (Remus backup, migration target) at this time', { min: 0 }),

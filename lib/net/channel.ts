@@ -6,7 +6,7 @@ import type { Nanos } from '../sim/time.js';
 /** TCP payload per Ethernet frame on the wire: 1448 B of 1538 B (MTU 1500 + 38 B framing, 52 B TCP/IP headers with timestamps). */
 export const MSS_BYTES = 1448;
 export const WIRE_BYTES_PER_SEGMENT = 1538;
-/** Payload goodput ÷ line rate for bulk TCP over Ethernet (DESIGN §3.3: a gigabit link moves ≈118 MB/s). */
+/** Payload goodput ÷ line rate for bulk TCP over Ethernet (docs/design.md#network-hosts-and-clients: a gigabit link moves ≈118 MB/s). */
 export const DEFAULT_EFFICIENCY = MSS_BYTES / WIRE_BYTES_PER_SEGMENT;
 /**
  * Messages of at most this many bytes are "lossy" by default (`isLossyMessage`): with fewer than

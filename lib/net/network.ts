@@ -75,7 +75,7 @@ export interface NetworkStats {
 }
 
 /**
- * The topology of a run (DESIGN §3.3): every host has a client-facing NIC (`clientNic(host)`: `tx`
+ * The topology of a run (docs/design.md#network-hosts-and-clients): every host has a client-facing NIC (`clientNic(host)`: `tx`
  * = host → clients, `rx` = clients → host) and a point-to-point link to every other host
  * (`hostLink(from, to)`: the Remus replication cable). Clients sit behind the switch; their own
  * access links are not a bottleneck. Clients address a *service* (`addService`), never a VM: their
@@ -122,7 +122,7 @@ export class Network {
     this.clientLatencyNs = ms(this.opts.clientLatencyMs);
   }
 
-  /** The network options of a run from its parameters (DESIGN §4 keys). */
+  /** The network options of a run from its parameters (docs/design.md#parameter-keys). */
   static optionsFromParams(p: NumericParams, rng?: RandomStream): NetworkOptions {
     return {
       clientBandwidthMbps: p.num('net.clientBandwidthMbps'),

@@ -27,7 +27,7 @@ export function linuxRetransmitTimeoutNs(boundary: number, rtoBaseNs: Nanos = TC
 /**
  * A request fails (the connection breaks) when a retransmission timer expires this long after the
  * request was first sent: Linux's timeout for tcp_retries2 = 15, ≈ 15.4 min. Longer than any run,
- * so by default failovers and migrations show up as delay, never as broken connections (DESIGN §3.3).
+ * so by default failovers and migrations show up as delay, never as broken connections (docs/design.md#network-hosts-and-clients).
  */
 export const TCP_CONNECTION_TIMEOUT_NS = linuxRetransmitTimeoutNs(TCP_RETRIES2);
 

@@ -55,7 +55,7 @@ function num(r: SeriesRecord, k: string): number | undefined {
 
 /**
  * The pre-copy rounds of one run as MiB per round. The engine's round records name the amount
- * `sentMiB`, or give `bytes` or `pages` (issue 3 lists round, pages, bytes…): any of them will do.
+ * `sentMiB`, or give `bytes` or `pages`: any of them will do.
  */
 export function roundsMiB(run: RunResult | undefined): number[] {
   const pageKiB = typeof run?.params['vm.pageKiB'] === 'number' ? (run.params['vm.pageKiB'] as number) : 4;

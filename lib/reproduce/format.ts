@@ -32,7 +32,7 @@ export function fmtFraction(s: Summary): string {
 }
 
 export function fmtPublished(p: Published, unit: string): string {
-  // Published values are printed as DESIGN §5 writes them, not rounded.
+  // Published values are printed as docs/design.md#calibration writes them, not rounded.
   return withUnit(typeof p === 'number' ? String(p) : `${p[0]}–${p[1]}`, unit);
 }
 

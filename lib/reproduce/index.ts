@@ -1,5 +1,5 @@
 /**
- * The paper reproduction: experiments as data, run as sweeps, judged against DESIGN §5's
+ * The paper reproduction: experiments as data, run as sweeps, judged against docs/design.md#calibration's
  * calibration rows, written up as REPORT.md with one figure per experiment.
  */
 export {

@@ -37,7 +37,7 @@ export function defaultExplanation(exp: Experiment): string {
   const engine = exp.kind === 'measured' ? exp.sweep.engine : 'remus';
   // The baseline engine adds nothing to calibrate: its rows depend on the workload preset alone.
   const doc = engine === 'unprotected' ? 'docs/workloads.md' : `docs/${engine}.md`;
-  return `Outside its tolerance, and no explanation has been recorded yet: see ${doc} and the calibration notes of DESIGN §5. (The experiment definition in lib/reproduce/experiments carries an \`explanation\` field for this.)`;
+  return `Outside its tolerance, and no explanation has been recorded yet: see ${doc} and the calibration rows of docs/design.md#calibration. (The experiment definition in lib/reproduce/experiments carries an \`explanation\` field for this.)`;
 }
 
 function checkSimulated(c: CheckResult): string {
@@ -239,7 +239,7 @@ export function writeReport(input: ReportInput): string {
     'replicates with their 95 % confidence interval (Student t); an experiment whose engine or workload ' +
     'this build lacks is listed as not run, with the reason.\n\n';
 
-  text += '## Calibration (DESIGN §5)\n\n';
+  text += '## Calibration (docs/design.md#calibration)\n\n';
   text += countLine(input.entries);
   text +=
     'Tolerance: the larger of the row’s stated percentage and 5 % of the paper figure’s full scale; ' +

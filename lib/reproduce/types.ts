@@ -4,12 +4,12 @@ import type { Summary } from '../metrics/index.js';
 import type { ParamValue } from '../params/index.js';
 import type { RunResult } from '../scenario/result.js';
 
-/** The calibration rows of DESIGN §5. */
+/** The calibration rows of docs/design.md#calibration. */
 export const CALIBRATION_ROWS = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9'] as const;
 export type CalibrationRow = (typeof CALIBRATION_ROWS)[number];
 
 /**
- * A check's tolerance (DESIGN §5): the larger of `pct` % of the published value (of a range's
+ * A check's tolerance (docs/design.md#calibration): the larger of `pct` % of the published value (of a range's
  * midpoint), `abs` in the check's unit, and 5 % of the paper figure's full scale.
  */
 export interface Tolerance {
@@ -120,7 +120,7 @@ export interface ConfigurationExperiment {
   readonly paperFigure: string;
   readonly calibration: CalibrationRow;
   readonly setup: string;
-  /** The published configuration, as DESIGN §5 words it. */
+  /** The published configuration, as docs/design.md#calibration words it. */
   readonly published: string;
   /** Engine/workload pairs whose resolved defaults are shown; the first available is used. */
   readonly resolveWith: readonly (readonly [engine: string, workload: string])[];

@@ -2,7 +2,7 @@ import { booleanParam, numberParam, type ParamSpec } from '../params/index.js';
 import { FAULT_PARAMS } from '../faults/index.js';
 
 /**
- * Keys every run has (DESIGN §4). Defaults that a workload preset overrides (VM size, run length,
+ * Keys every run has (docs/design.md#parameter-keys). Defaults that a workload preset overrides (VM size, run length,
  * whether domain 0 shares the guest's CPU) say so in their description.
  */
 export const COMMON_PARAMS: readonly ParamSpec[] = [

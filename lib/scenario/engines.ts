@@ -10,7 +10,7 @@ export const ENGINE_DEFS: readonly EngineDef[] = [unprotectedEngine, migrationEn
 
 export function getEngine(name: string): EngineDef {
   if ((PLANNED_ENGINES as readonly string[]).includes(name))
-    throw new InputError('engine', `${name} is not available yet (planned for wave 2)`, ENGINE_DEFS.map((e) => e.name).join(' | '));
+    throw new InputError('engine', `${name} is not available yet (planned, not implemented)`, ENGINE_DEFS.map((e) => e.name).join(' | '));
   const e = ENGINE_DEFS.find((d) => d.name === name);
   if (e === undefined) throw new InputError('engine', `unknown engine ${JSON.stringify(name)}`, ENGINE_DEFS.map((d) => d.name).join(' | '));
   if (!(ENGINES as readonly string[]).includes(name)) throw new Error(`engine ${name} is not in the contract`);

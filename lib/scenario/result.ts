@@ -3,13 +3,13 @@ import type { ParamValue } from '../params/index.js';
 
 export type { SeriesRecord };
 
-/** Engines of the contract. `spare` and `active` arrive in wave 2. */
+/** Engines of the contract. `spare` and `active` are planned: named, and refused until they exist. */
 export const ENGINES = ['unprotected', 'migration', 'remus'] as const;
 export type EngineName = (typeof ENGINES)[number];
 export const PLANNED_ENGINES = ['spare', 'active'] as const;
 
 /**
- * The result of one run — exactly the JSON object `vmft run --json` prints (DESIGN §4).
+ * The result of one run — exactly the JSON object `vmft run --json` prints (docs/design.md#command-line).
  * Everything except `metrics.wallMs` depends only on the configuration and the seed.
  */
 export interface RunResult {

@@ -72,7 +72,7 @@ export function runScenario(req: RunRequest): RunResult {
 }
 
 /**
- * `overheadPct` against the twin (DESIGN §4): fixed work `(completion / twin − 1) × 100`;
+ * `overheadPct` against the twin (docs/design.md#metrics): fixed work `(completion / twin − 1) × 100`;
  * specweb2005 `(1 − score / twin) × 100`; other throughput workloads `(1 − throughput / twin) × 100`.
  */
 export function overheadPct(

@@ -4,7 +4,7 @@ import type { SweepPoint } from './grid.js';
 export type RowStatus = 'ok' | 'error' | 'timeout';
 
 /**
- * One line of runs.jsonl (DESIGN §4): id, index, replicate, seed, status, error (when not ok),
+ * One line of runs.jsonl (docs/design.md#sweep-specs-and-stores): id, index, replicate, seed, status, error (when not ok),
  * wallMs, then every parameter under its dotted key, every metric under its name and every
  * invariant as `inv.<name>` — flat, ready for a dataframe.
  */

@@ -34,7 +34,7 @@ export interface ShardChoice {
 }
 
 /**
- * Which shard this process runs (DESIGN §3.7): `--shard i/n`; else a Slurm job array
+ * Which shard this process runs (docs/design.md#sweeps): `--shard i/n`; else a Slurm job array
  * (SLURM_ARRAY_TASK_ID / SLURM_ARRAY_TASK_COUNT, offset by SLURM_ARRAY_TASK_MIN and divided by
  * SLURM_ARRAY_TASK_STEP so `--array=1-4` or `0-6:2` also work); else JOB_COMPLETION_INDEX with
  * `--shards n` (a Kubernetes Indexed Job). `undefined`: the whole sweep.

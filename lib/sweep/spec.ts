@@ -11,7 +11,7 @@ const paramValue = z
   .union([z.number(), z.boolean(), z.string()])
   .meta({ description: 'A parameter value: number, boolean or string (as for `vmft run --set`).' });
 
-/** The sweep spec schema (DESIGN §4). Strict: an unknown field is an error, not ignored. */
+/** The sweep spec schema (docs/design.md#sweep-specs-and-stores). Strict: an unknown field is an error, not ignored. */
 export const SweepSpecSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'Editor hint; ignored by vmft.' }),
@@ -43,7 +43,7 @@ export const SweepSpecSchema = z
       .optional()
       .meta({ description: 'Per-point wall-clock limit in seconds; a point over it is cancelled and recorded as `timeout`.' }),
   })
-  .meta({ title: 'vmft sweep spec', description: 'A parameter study run by `vmft sweep` or `sweep()` (DESIGN §3.7).' });
+  .meta({ title: 'vmft sweep spec', description: 'A parameter study run by `vmft sweep` or `sweep()` (docs/design.md#sweeps).' });
 
 /** A spec as written (optional fields may be missing). */
 export type SweepSpecInput = z.input<typeof SweepSpecSchema>;

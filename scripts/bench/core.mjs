@@ -1,5 +1,5 @@
 // Benchmarks of the foundation: the event kernel, logged page writes, page-state memory.
-// Each entry: { name, value, unit, target, better } (DESIGN §4). Imports the compiled dist/.
+// Each entry: { name, value, unit, target, better } (docs/design.md#benchmarks). Imports the compiled dist/.
 import { pathToFileURL } from 'node:url';
 import { Simulation, PageMemory } from '../../dist/lib/index.js';
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Migration benchmarks (DESIGN §4): migration.mmuncher4GiB.wallMs, migration.idle16GiB.wallMs,
+// Migration benchmarks (docs/design.md#benchmarks): migration.mmuncher4GiB.wallMs, migration.idle16GiB.wallMs,
 // migration.laterRoundNsPerDirtyPage. Exports `benchMigration()` → [{ name, value, unit, target,
 // better }]; run standalone it prints them. Imports the build (dist/): run `npm run build` first.
 import { existsSync } from 'node:fs';

@@ -1,4 +1,4 @@
-// Remus benchmark (DESIGN §4): `remus.kernelCompile40.wallMs` — a whole kernel-compile run
+// Remus benchmark (docs/design.md#benchmarks): `remus.kernelCompile40.wallMs` — a whole kernel-compile run
 // protected at 40 checkpoints/s (≈25,000 checkpoints over ≈610 simulated seconds), its unprotected
 // twin included. Imports the compiled library: run `npm run build` first. Standalone:
 // `node scripts/bench/remus.mjs`.

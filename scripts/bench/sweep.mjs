@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Sweep benchmarks (DESIGN §4): sweep.speedup2Workers and sweep.poolOverheadMsPerPoint.
+// Sweep benchmarks (docs/design.md#benchmarks): sweep.speedup2Workers and sweep.poolOverheadMsPerPoint.
 // Exports `benchSweep()` → [{ name, value, unit, target, better }]; run standalone it prints them.
 // Needs the build (dist/); standalone it builds when dist is missing.
 import { execSync } from 'node:child_process';

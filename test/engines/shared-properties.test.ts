@@ -12,7 +12,7 @@ const ENGINE_PARAMS: Record<string, Record<string, number | string | boolean>> =
   migration: { 'migration.startAtS': 1, 'run.durationS': 20 },
   remus: { 'run.durationS': 3 },
 };
-/** The invariants each engine must report on every run (DESIGN §4). */
+/** The invariants each engine must report on every run (docs/design.md#invariants). */
 const REQUIRED_INVARIANTS: Record<string, string[]> = {
   unprotected: [],
   migration: ['memoryConsistent'],

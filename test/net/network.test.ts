@@ -31,7 +31,7 @@ describe('Network topology', () => {
     expect(() => net.clientNic(new Host('C', { sharedCpu: true }))).toThrow(/not attached/);
   });
 
-  it('reads its options from the run parameters (DESIGN §4 keys)', () => {
+  it('reads its options from the run parameters (docs/design.md#parameter-keys)', () => {
     const values: Record<string, number> = {
       'net.clientBandwidthMbps': 1000,
       'net.clientLatencyMs': 60,

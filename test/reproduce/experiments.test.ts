@@ -78,7 +78,7 @@ describe('effectivePlan', () => {
   });
 });
 
-describe('tolerance (DESIGN §5: the larger of the percentage and 5 % of full scale)', () => {
+describe('tolerance (docs/design.md#calibration: the larger of the percentage and 5 % of full scale)', () => {
   it('takes the larger', () => {
     expect(toleranceOf(305, { pct: 10, fullScale: 350, why: '' })).toBeCloseTo(30.5);
     expect(toleranceOf(70, { pct: 10, fullScale: 350, why: '' })).toBeCloseTo(17.5);
@@ -135,7 +135,7 @@ describe('measure', () => {
       id: 'spare-later',
       title: 'SPARE',
       paperFigure: 'SPARE fig. 1',
-      setup: 'wave 2',
+      setup: 'a planned engine',
       sweep: { engine: 'spare', workload: 'kvstore', replicates: 1 },
       quick: {},
       show: [],

@@ -1,5 +1,5 @@
 /**
- * A real cluster: a single-node Slurm (Debian's packages, set up as ../shared/STACK.md says) runs a
+ * A real cluster: a single-node Slurm (Debian's packages, set up by this test) runs a
  * sweep as a job array; the merged shard stores must equal a local run byte for byte (wallMs aside).
  * Needs root (it installs packages and starts munged, slurmctld and slurmd); skipped otherwise —
  * except in CI, where it must run.

@@ -12,7 +12,7 @@ import { WritePattern } from '../write-pattern.js';
  * sendfile, the TCP stack and the netfront path), fitted so that the unmigrated server delivers
  * Clark's ≈ 870 Mbit/s — below the NIC's ≈ 940 Mbit/s of goodput. During a migration over the
  * same NIC, domain 0 copies and sends pages on the guest's core (`host.sharedCpu=true`), and the
- * guest loses that CPU share: fig. 8's drop to ≈ 765 Mbit/s (DESIGN §3.3). Each request also
+ * guest loses that CPU share: fig. 8's drop to ≈ 765 Mbit/s (docs/design.md#network-hosts-and-clients). Each request also
  * dirties a few pages (socket buffers, the log, Apache's heap) in a buffer region.
  */
 export const apacheStatic: WorkloadPreset = {

@@ -80,7 +80,7 @@ function summary(label: string, rows: readonly SweepRow[], shard: Shard | undefi
   return text;
 }
 
-/** Adds `vmft sweep` and `vmft merge` (DESIGN §4). Bad input throws InputError (exit 2). */
+/** Adds `vmft sweep` and `vmft merge` (docs/design.md#command-line). Bad input throws InputError (exit 2). */
 export function registerSweepCommands(program: Command, deps: SweepCommandDeps = {}): void {
   const stdout = deps.stdout ?? process.stdout;
   const stderr = deps.stderr ?? process.stderr;

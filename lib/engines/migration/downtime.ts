@@ -19,7 +19,7 @@ export const DEFAULT_STOP_PHASE_COSTS: StopPhaseCosts = {
  * The stop phase, whose length is the downtime: the VM is paused and suspended on the source,
  * the last pages and its CPU state are sent (by the round loop, between `suspend` and
  * `startOnTarget`), the target builds and starts it, and an unsolicited ARP redirects its
- * traffic. Downtime = reachable − paused (DESIGN §3.5).
+ * traffic. Downtime = reachable − paused (docs/design.md#engines).
  */
 export class StopPhase {
   pausedNs = -1;

@@ -3,7 +3,7 @@ import { POLICY_NAMES } from './policy.js';
 
 const PER_POLICY = 'default: set by the policy';
 
-/** The migration engine's keys (DESIGN §4). Unset rule keys take the policy preset's value. */
+/** The migration engine's keys (docs/design.md#parameter-keys). Unset rule keys take the policy preset's value. */
 export const MIGRATION_PARAMS: readonly ParamSpec[] = [
   enumParam('migration.policy', POLICY_NAMES, 'xen-classic', 'pre-copy policy preset (vmft list policies)'),
   numberParam('migration.startAtS', 10, 'when the migration starts, s into the run', { min: 0 }),

@@ -42,7 +42,7 @@ export interface Policy {
   readonly stopAtCapGrowth: boolean;
   /** Switch over when the pending data fits in bandwidth × this limit (QEMU 300 ms, SimGrid 30 ms). */
   readonly downtimeLimitMs: number | undefined;
-  /** The seed's criterion: the dirty count constant within tolerancePct over stableRounds rounds. */
+  /** The classic stop rule: the dirty count constant within tolerancePct over stableRounds rounds. */
   readonly stableRounds: number | undefined;
   readonly stableTolerancePct: number | undefined;
   /** Stop when no page is dirty. */
@@ -69,7 +69,7 @@ const NONE = {
   stopOnNoDirty: false,
 } as const;
 
-/** The named presets (DESIGN §3.5), each with the source it follows. */
+/** The named presets (docs/design.md#engines), each with the source it follows. */
 export const POLICIES: readonly Preset[] = [
   {
     ...NONE,
@@ -123,7 +123,7 @@ export const POLICIES: readonly Preset[] = [
   {
     ...NONE,
     name: 'textbook',
-    description: "the seed's criteria: no dirty pages, a dirty count stable within 10 % over 3 rounds, or 30 rounds",
+    description: "the classic stop rules: no dirty pages, a dirty count stable within 10 % over 3 rounds, or 30 rounds",
     precopy: true,
     skipRedirtied: false,
     order: 'address',

@@ -6,7 +6,7 @@ import { GZIP_NS_PER_PAGE, XOR_RLE_NS_PER_PAGE } from './costs.js';
 export const COMPRESSION_METHODS = ['none', 'xor-rle', 'hybrid'] as const;
 export type CompressionMethod = (typeof COMPRESSION_METHODS)[number];
 
-/** Hybrid keeps XOR+RLE only when it compresses at least this well (DESIGN §3.5). */
+/** Hybrid keeps XOR+RLE only when it compresses at least this well (docs/design.md#engines). */
 export const HYBRID_MIN_XOR_RATIO = 5;
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Remus's cost model: every constant is named, carries its unit and the row it was fitted to
- * (DESIGN §5: C3 checkpoint cost by pages dirtied, C7 suspend/resume, C9 the testbed: a 3.2 GHz
+ * (docs/design.md#calibration: C3 checkpoint cost by pages dirtied, C7 suspend/resume, C9 the testbed: a 3.2 GHz
  * Pentium 4 whose one hyperthreaded core domain 0 shares with the guest). docs/remus.md shows
  * published against simulated values.
  *

@@ -86,7 +86,7 @@ class FluidChannel implements ReplicationChannel {
 const EPS = 1e-3;
 
 /**
- * A fluid model of the host-to-host link (DESIGN §3.3): goodput = bandwidth × efficiency ×
+ * A fluid model of the host-to-host link (docs/design.md#network-hosts-and-clients): goodput = bandwidth × efficiency ×
  * (1 − loss) shared max-min among the active streams; each stream is further capped by the CPU its
  * ends can give it — domain 0 on the primary (a core it may share with the guest, C9) and on the
  * backup (shared by every primary it protects). Streams hold CPU claims only while they have

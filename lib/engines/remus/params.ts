@@ -1,7 +1,7 @@
 import { InputError, booleanParam, enumParam, numberParam, type ParamSpec, type Params } from '../../params/index.js';
 import { COMPRESSION_METHODS, UNDECLARED_MODEL, type CompressionMethod, type PageWriteModel } from './compression.js';
 
-/** Remus's keys (DESIGN §4). */
+/** Remus's keys (docs/design.md#parameter-keys). */
 export const REMUS_PARAMS: readonly ParamSpec[] = [
   numberParam('remus.epochMs', 25, 'checkpoint interval, ms (Remus paper: 25 ms; Xen’s `xl remus` default: 200 ms)', { positive: true, max: 60_000 }),
   numberParam('remus.checkpointsPerS', undefined, 'instead of remus.epochMs: checkpoints per second', { positive: true, max: 10_000 }),

@@ -1,14 +1,14 @@
 /**
- * Clark et al. (NSDI '05) live-migration experiments. Published numbers: DESIGN §5 rows C1, C2
- * and C8 only; tolerances for C1/C2 from issue 3 (data ±10 %, rounds ±2, downtime ±25 %).
+ * Clark et al. (NSDI '05) live-migration experiments. Published numbers: docs/design.md#calibration rows C1, C2
+ * and C8 only; tolerances for C1/C2 chosen for this reproduction (data ±10 %, rounds ±2, downtime ±25 %).
  */
 import { ciAgainst, meanBars, roundsAgainst } from '../figures.js';
 import { WWS_PEAK } from '../series-peaks.js';
 import type { Check, MeasuredExperiment, Tolerance } from '../types.js';
 
-const ISSUE3_DATA: Tolerance = { pct: 10, why: 'issue 3: total data sent within ±10 %' };
-const ISSUE3_ROUNDS: Tolerance = { abs: 2, why: 'issue 3: round count within ±2' };
-const ISSUE3_DOWNTIME: Tolerance = { pct: 25, why: 'issue 3: downtime within ±25 %' };
+const PRECOPY_DATA: Tolerance = { pct: 10, why: 'chosen: total data sent within ±10 %' };
+const PRECOPY_ROUNDS: Tolerance = { abs: 2, why: 'chosen: round count within ±2' };
+const PRECOPY_DOWNTIME: Tolerance = { pct: 25, why: 'chosen: downtime within ±25 %' };
 
 const MIGRATION_SHOWN = [
   { metric: 'sentMiB', label: 'data sent', unit: 'MiB' },
@@ -18,7 +18,7 @@ const MIGRATION_SHOWN = [
   { metric: 'lastRoundKiB', label: 'last round', unit: 'KiB' },
 ] as const;
 
-/** C1's rounds as DESIGN §5 lists them (MiB). */
+/** C1's rounds as docs/design.md#calibration lists them (MiB). */
 const C1_ROUNDS = [56.3, 20.4, 4.6, 1.6, 1.2, 0.9, 1.1, 1.2, 0.8, 0.2, 0.1];
 /** C2's rounds (MiB). */
 const C2_ROUNDS = [255.4, 44.0, 116.0, 222.5];
@@ -35,9 +35,9 @@ export const clarkQuake3: MeasuredExperiment = {
   quick: { params: { 'run.durationS': 25 }, replicates: 2, timeLimitS: 60 },
   show: [...MIGRATION_SHOWN, { metric: 'clientGapMs', label: 'longest client gap', unit: 'ms' }],
   checks: [
-    { label: 'data sent', metric: 'sentMiB', unit: 'MiB', published: 88, tolerance: ISSUE3_DATA, fitted: 'quake3’s dirtying (hot set, cursor) was fitted to C1’s per-round data; rounds and downtime follow from the policy' },
-    { label: 'rounds', metric: 'rounds', unit: '', published: 11, tolerance: ISSUE3_ROUNDS },
-    { label: 'downtime', metric: 'downtimeMs', unit: 'ms', published: 60, tolerance: ISSUE3_DOWNTIME },
+    { label: 'data sent', metric: 'sentMiB', unit: 'MiB', published: 88, tolerance: PRECOPY_DATA, fitted: 'quake3’s dirtying (hot set, cursor) was fitted to C1’s per-round data; rounds and downtime follow from the policy' },
+    { label: 'rounds', metric: 'rounds', unit: '', published: 11, tolerance: PRECOPY_ROUNDS },
+    { label: 'downtime', metric: 'downtimeMs', unit: 'ms', published: 60, tolerance: PRECOPY_DOWNTIME },
     {
       label: 'total time',
       metric: 'totalTimeS',
@@ -62,9 +62,9 @@ export const clarkMmuncher: MeasuredExperiment = {
   quick: { params: { 'run.durationS': 60 }, replicates: 2, timeLimitS: 60 },
   show: MIGRATION_SHOWN,
   checks: [
-    { label: 'data sent', metric: 'sentMiB', unit: 'MiB', published: 638, tolerance: ISSUE3_DATA, fitted: 'mmuncher’s sweep speed (113 MiB/s) was fitted to C2’s rounds; rounds, rates and downtime follow from the policy' },
-    { label: 'rounds', metric: 'rounds', unit: '', published: 4, tolerance: ISSUE3_ROUNDS },
-    { label: 'downtime', metric: 'downtimeMs', unit: 'ms', published: 3600, tolerance: ISSUE3_DOWNTIME },
+    { label: 'data sent', metric: 'sentMiB', unit: 'MiB', published: 638, tolerance: PRECOPY_DATA, fitted: 'mmuncher’s sweep speed (113 MiB/s) was fitted to C2’s rounds; rounds, rates and downtime follow from the policy' },
+    { label: 'rounds', metric: 'rounds', unit: '', published: 4, tolerance: PRECOPY_ROUNDS },
+    { label: 'downtime', metric: 'downtimeMs', unit: 'ms', published: 3600, tolerance: PRECOPY_DOWNTIME },
   ],
   detail: {},
   figure: (ctx) => roundsAgainst(ctx.detail, C2_ROUNDS, 'MMuncher pre-copy: MiB per round (Clark fig. 12 / C2)'),
@@ -99,7 +99,7 @@ export const clarkApache: MeasuredExperiment = {
 /** The CINT2000 programs in the order spec-cint runs them (SPEC's). */
 const CINT_PROGRAMS = ['gzip', 'vpr', 'gcc', 'mcf', 'crafty', 'parser', 'eon', 'perlbmk', 'gap', 'vortex', 'bzip2', 'twolf'] as const;
 
-/** C8 peaks per program, in pages (DESIGN §5); the other programs have no published value. */
+/** C8 peaks per program, in pages (docs/design.md#calibration); the other programs have no published value. */
 const C8_PEAKS: readonly (readonly [program: string, published: readonly [number, number] | number])[] = [
   ['gzip', [45_000, 50_000]],
   ['gap', [45_000, 50_000]],
@@ -115,7 +115,7 @@ const C8_PEAKS: readonly (readonly [program: string, published: readonly [number
 const C8_TOLERANCE: Tolerance = {
   pct: 20,
   fullScale: 50_000,
-  why: 'chosen: peaks are read off a figure whose axis DESIGN does not record; ±20 % of the range midpoint, and 5 % of the top published peak (50 k pages) as the full scale for the ≈0 rows',
+  why: 'chosen: peaks are read off a figure whose axis scale is not recorded; ±20 % of the range midpoint, and 5 % of the top published peak (50 k pages) as the full scale for the ≈0 rows',
 };
 
 export const clarkSpecCint: MeasuredExperiment = {

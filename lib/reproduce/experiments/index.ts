@@ -9,7 +9,7 @@ import { testbed } from './testbed.js';
 /*
  * Adding or changing an experiment: each is a plain object (see types.ts) — the sweep it runs, the
  * quick variant, the metrics shown, and for a calibration row its checks with the published values
- * of DESIGN §5 and a documented tolerance. When a row is outside its tolerance for a reason the
+ * of docs/design.md#calibration and a documented tolerance. When a row is outside its tolerance for a reason the
  * engine's owner understands, write it into the experiment's `explanation`: the report prints it
  * with the flag instead of the default text.
  */

@@ -1,5 +1,5 @@
 /**
- * Remus (Cully et al., NSDI '08) experiments. Published numbers: DESIGN §5 rows C3, C4, C6, C7
+ * Remus (Cully et al., NSDI '08) experiments. Published numbers: docs/design.md#calibration rows C3, C4, C6, C7
  * only; where a row states no percentage, the tolerance chosen is documented beside it.
  */
 import type { Row } from '../../analysis/rows.js';
@@ -15,7 +15,7 @@ const C3_PAUSE_TOL: Tolerance = {
   fullScale: 5,
   why: 'chosen: pauses are read off the figure at ≈0.5 ms resolution; ±25 %, and 5 % of a 5 ms pause axis (above the largest, 4.3 ms) as the floor',
 };
-const C3_TRANSMIT_TOL: Tolerance = { fullScale: 80, why: 'DESIGN §5: 5 % of the figure’s ≈80 ms scale' };
+const C3_TRANSMIT_TOL: Tolerance = { fullScale: 80, why: '5 % of the figure’s ≈80 ms scale' };
 
 export const remusCheckpointCost: MeasuredExperiment = {
   kind: 'measured',
@@ -155,7 +155,7 @@ export const remusKernelCompile: MeasuredExperiment = {
       where: { 'remus.checkpointsPerS': 40 },
       published: 103,
       fitted: 'kernel-compile’s workload.coldWritesPerS was fitted to this overhead',
-      tolerance: { abs: 15, why: 'issue 6: ±15 percentage points' },
+      tolerance: { abs: 15, why: 'chosen: an overhead is a ratio of two run times; ±15 percentage points' },
     },
     {
       label: 'native build',

@@ -1,5 +1,5 @@
 /**
- * SPECweb2005 experiments (Remus fig. 7–8). Published numbers: DESIGN §5 row C5 only
+ * SPECweb2005 experiments (Remus fig. 7–8). Published numbers: docs/design.md#calibration row C5 only
  * (tolerance ±10 % or 5 % of the ≈350 scale).
  */
 import { ciAgainst, meanBars } from '../figures.js';
@@ -35,7 +35,7 @@ export const specwebLatency: MeasuredExperiment = {
     unit: '',
     where: { 'net.clientLatencyMs': delay },
     published: C5_SCORE[i]!,
-    tolerance: { pct: 10, fullScale: 350, why: 'issue 6: 10 % or 5 % of the ≈350 scale' },
+    tolerance: { pct: 10, fullScale: 350, why: 'chosen: scores read off the figure; 10 %, or 5 % of its ≈350 scale' },
     ...(delay === 0 ? { fitted: 'specweb2005’s CPU per page and server workers were calibrated on the 0 ms score' } : {}),
   })),
   explanation:

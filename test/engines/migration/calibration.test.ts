@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../../lib/scenario/index.js';
 
 /*
- * DESIGN §5 rows C1 and C2, reproduced with the xen-classic policy: data sent within ±10 %, round
+ * docs/design.md#calibration rows C1 and C2, reproduced with the xen-classic policy: data sent within ±10 %, round
  * count within ±2, downtime within ±25 % (the issue's "Done when"). The workloads' dirtying was
  * fitted to these rows (see their presets); the round sizes follow from it and Xen's loop.
  */

@@ -3,7 +3,7 @@ import { runScenario } from '../../../lib/scenario/index.js';
 import { remusRun } from './harness.js';
 
 /*
- * Calibration rows (DESIGN §5), reproduced by engine runs — never by evaluating the cost
+ * Calibration rows (docs/design.md#calibration), reproduced by engine runs — never by evaluating the cost
  * functions against themselves. Tolerance: the larger of the stated percentage and 5 % of the
  * figure's full scale (C3's figure: ≈80 ms → 4 ms).
  */
