@@ -3,8 +3,7 @@ import { s as seconds } from '../../sim/index.js';
 import type { Host } from '../../vm/index.js';
 import type { SeriesRecord } from '../../metrics/records.js';
 import type { EngineDef, EngineReport } from '../engine.js';
-import { DOM0_CPU_NS_PER_BYTE } from './costs.js';
-import { DEFAULT_STOP_PHASE_COSTS } from './downtime.js';
+import { hostCosts } from '../host-profiles.js';
 import { EgressMeter } from './meter.js';
 import { MIGRATION_PARAMS } from './params.js';
 import { POLICIES, resolvePolicy } from './policy.js';
@@ -31,6 +30,9 @@ export const migrationEngine: EngineDef = {
     if (startNs >= ctx.durationNs)
       throw new InputError('migration.startAtS', `${p.num('migration.startAtS')} s is not before the end of the run (run.durationS = ${ctx.durationNs / 1e9})`, `< ${ctx.durationNs / 1e9}`);
     const shared = p.bool('migration.sharedNic');
+    // The hosts' costs: Clark's testbed unless host.profile or a host.* key says otherwise.
+    const costs = hostCosts(p, 'clark-2005');
+    ctx.vm.vcpu.setTrapNs(costs.logDirtyTrapNs);
     const [source, target] = ctx.hosts;
     // With lib/net wired in, the stream is a flow competing with the workload's traffic; without
     // it, a path of fixed goodput (the same rate when nothing else is sent).
@@ -45,9 +47,9 @@ export const migrationEngine: EngineDef = {
       target,
       policy,
       channel,
-      dom0: new Dom0Work(source.dom0Cpu, DOM0_CPU_NS_PER_BYTE),
+      dom0: new Dom0Work(source.dom0Cpu, costs.sendNsPerByte),
       disk: p.bool('migration.disk'),
-      costs: DEFAULT_STOP_PHASE_COSTS,
+      costs: { suspendNs: costs.migrationSuspendNs, startupNs: costs.restoreNs, redirectNs: costs.redirectNs },
       ...(net !== null ? { redirect: (host: Host) => net.redirect(host, ctx.vm) } : {}),
     });
     const memoryPages = ctx.vm.memory.pages;
