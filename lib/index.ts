@@ -53,6 +53,7 @@ export { DEFAULT_LAYOUT, type EngineDef, type EngineContext, type EngineInstance
 export { unprotectedEngine } from './engines/unprotected/index.js';
 export { remusEngine, REMUS_PARAMS } from './engines/remus/index.js';
 export { migrationEngine, POLICIES, POLICY_NAMES, MIGRATION_PARAMS, type Policy } from './engines/migration/index.js';
+export { HOST_PROFILES, HOST_PROFILE_NAMES, HOST_COST_NAMES, HOST_PARAMS, hostCosts, profileCosts, type HostCosts, type HostCostName, type HostProfile, type HostProfileName } from './engines/host-profiles.js';
 export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from './faults/index.js';
 
 // The emulated machine and the kernel, for building new engines and workloads.

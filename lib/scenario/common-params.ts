@@ -1,5 +1,6 @@
 import { booleanParam, numberParam, type ParamSpec } from '../params/index.js';
 import { FAULT_PARAMS } from '../faults/index.js';
+import { HOST_PARAMS } from '../engines/host-profiles.js';
 
 /**
  * Keys every run has (docs/design.md#parameter-keys). Defaults that a workload preset overrides (VM size, run length,
@@ -12,6 +13,7 @@ export const COMMON_PARAMS: readonly ParamSpec[] = [
   numberParam('run.durationS', 60, 'simulated run length in s; an upper bound for fixed-work workloads (default set by the preset)', { positive: true, max: 86400 }),
   numberParam('run.sampleMs', 1000, 'window of the dirty-page series (series.dirty): distinct pages written per window', { positive: true }),
   booleanParam('host.sharedCpu', true, 'domain 0 shares the guest’s core (the Remus testbed, C9: one hyperthreaded core); false gives it a core of its own'),
+  ...HOST_PARAMS,
   numberParam('net.clientBandwidthMbps', 1000, 'client-facing NIC of each host, Mbit/s (Clark and Remus testbeds: gigabit Ethernet)', { positive: true }),
   numberParam('net.clientLatencyMs', 0, 'extra one-way delay on the server’s outbound path to its clients (netem, C5)', { min: 0 }),
   numberParam('link.bandwidthMbps', 1000, 'host-to-host link, Mbit/s (Remus: a dedicated gigabit replication NIC)', { positive: true }),

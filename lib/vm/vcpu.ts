@@ -45,7 +45,7 @@ export class VCpu {
   private readonly program: GuestProgram;
   private readonly cpuBound: boolean;
   private readonly idleDemand: number;
-  private readonly trapNs: number;
+  private trapNs: number;
   private claim: CpuClaim;
   private share = 0;
   private _progress = 0;
@@ -74,6 +74,13 @@ export class VCpu {
   get progress(): number {
     this.sync();
     return this._progress;
+  }
+
+  /** Guest time lost per log-dirty trap from now on (the host's cost; an engine sets it from its host profile). */
+  setTrapNs(ns: number): void {
+    if (!(ns >= 0)) throw new Error(`bad log-dirty trap cost ${ns}`);
+    this.chargeTraps();
+    this.trapNs = ns;
   }
 
   /** Log-dirty traps charged so far. */

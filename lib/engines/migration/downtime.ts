@@ -1,19 +1,12 @@
 import type { Process, Simulation } from '../../sim/index.js';
 import type { VM } from '../../vm/index.js';
-import { ARP_REDIRECT_NS, SOURCE_SUSPEND_NS, TARGET_STARTUP_NS } from './costs.js';
 
-/** The fixed parts of the downtime, ns (defaults in costs.ts, calibrated on C1). */
+/** The fixed parts of the downtime, ns (from the host profile: host.migrationSuspendNs, host.restoreNs, host.redirectNs). */
 export interface StopPhaseCosts {
   readonly suspendNs: number;
   readonly startupNs: number;
   readonly redirectNs: number;
 }
-
-export const DEFAULT_STOP_PHASE_COSTS: StopPhaseCosts = {
-  suspendNs: SOURCE_SUSPEND_NS,
-  startupNs: TARGET_STARTUP_NS,
-  redirectNs: ARP_REDIRECT_NS,
-};
 
 /**
  * The stop phase, whose length is the downtime: the VM is paused and suspended on the source,

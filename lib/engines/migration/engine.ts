@@ -3,8 +3,7 @@ import { s as seconds } from '../../sim/index.js';
 import type { Host } from '../../vm/index.js';
 import type { SeriesRecord } from '../../metrics/records.js';
 import type { EngineDef, EngineReport } from '../engine.js';
-import { DOM0_CPU_NS_PER_BYTE } from './costs.js';
-import { DEFAULT_STOP_PHASE_COSTS } from './downtime.js';
+import { hostCosts } from '../host-profiles.js';
 import { EgressMeter } from './meter.js';
 import { MIGRATION_PARAMS } from './params.js';
 import { POLICIES, resolvePolicy } from './policy.js';
@@ -12,7 +11,6 @@ import { Migration } from './rounds.js';
 import { Dom0Work, NetworkChannel } from './transfer.js';
 
 const MIB = 1024 * 1024;
-
 
 /**
  * Live migration (Clark et al., NSDI '05): stop-and-copy or pre-copy under a named policy,
@@ -30,6 +28,9 @@ export const migrationEngine: EngineDef = {
     if (startNs >= ctx.durationNs)
       throw new InputError('migration.startAtS', `${p.num('migration.startAtS')} s is not before the end of the run (run.durationS = ${ctx.durationNs / 1e9})`, `< ${ctx.durationNs / 1e9}`);
     const shared = p.bool('migration.sharedNic');
+    // The hosts' costs: Clark's testbed unless host.profile or a host.* key says otherwise.
+    const costs = hostCosts(p, 'clark-2005');
+    ctx.vm.vcpu.setTrapNs(costs.logDirtyTrapNs);
     // The VM starts on the first host and moves to the second (the default layout).
     const source = ctx.hosts[0]!;
     const target = ctx.hosts[1]!;
@@ -44,9 +45,9 @@ export const migrationEngine: EngineDef = {
       target,
       policy,
       channel,
-      dom0: new Dom0Work(source.dom0Cpu, DOM0_CPU_NS_PER_BYTE),
+      dom0: new Dom0Work(source.dom0Cpu, costs.sendNsPerByte),
       disk: p.bool('migration.disk'),
-      costs: DEFAULT_STOP_PHASE_COSTS,
+      costs: { suspendNs: costs.migrationSuspendNs, startupNs: costs.restoreNs, redirectNs: costs.redirectNs },
       redirect: (host: Host) => net.redirect(host, service),
     });
     const memoryPages = ctx.vm.memory.pages;

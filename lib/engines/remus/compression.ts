@@ -117,6 +117,8 @@ export class CheckpointCompressor {
     cachePages: number,
     private readonly model: PageWriteModel,
     private readonly rng: RandomStream,
+    /** Domain-0 CPU per page compressed (the host profile's xorRleNsPerPage and gzipNsPerPage). */
+    private readonly cpuCost: { readonly xorRleNsPerPage: number; readonly gzipNsPerPage: number } = { xorRleNsPerPage: XOR_RLE_NS_PER_PAGE, gzipNsPerPage: GZIP_NS_PER_PAGE },
   ) {
     this.cache = new PageCache(cachePages);
   }
@@ -159,10 +161,11 @@ export class CheckpointCompressor {
   private realCost(prev: Uint8Array | null, cur: Uint8Array): PageCost {
     const pb = this.pageBytes;
     const rle = Math.min(pb, xorRleSize(prev, cur));
-    if (this.method === 'xor-rle') return { bytes: rle, cpuNs: XOR_RLE_NS_PER_PAGE };
-    if (prev !== null && rle * HYBRID_MIN_XOR_RATIO <= pb) return { bytes: rle, cpuNs: XOR_RLE_NS_PER_PAGE };
+    const xor = this.cpuCost.xorRleNsPerPage;
+    if (this.method === 'xor-rle') return { bytes: rle, cpuNs: xor };
+    if (prev !== null && rle * HYBRID_MIN_XOR_RATIO <= pb) return { bytes: rle, cpuNs: xor };
     const gz = gzipSize(xorOf(prev, cur));
-    return { bytes: Math.min(gz, pb), cpuNs: XOR_RLE_NS_PER_PAGE + GZIP_NS_PER_PAGE };
+    return { bytes: Math.min(gz, pb), cpuNs: xor + this.cpuCost.gzipNsPerPage };
   }
 
   /** Model-based: memoised mean over synthesised pages of this class (0 writes = not cached). */

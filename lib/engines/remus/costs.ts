@@ -1,5 +1,6 @@
 /**
- * Remus's cost model: every constant is named, carries its unit and the row it was fitted to
+ * Remus's cost model — the `remus-2008` host profile's values (lib/engines/host-profiles.ts, where
+ * each is a `host.*` key): every constant is named, carries its unit and the row it was fitted to
  * (docs/design.md#calibration: C3 checkpoint cost by pages dirtied, C7 suspend/resume, C9 the testbed: a 3.2 GHz
  * Pentium 4 whose one hyperthreaded core domain 0 shares with the guest). docs/remus.md shows
  * published against simulated values.
@@ -80,17 +81,3 @@ export const FAILOVER_RESTORE_NS = 40_000_000;
 /** CPU cost of compressing one page in domain 0 (estimates for the P4; C6 reports ratios only). */
 export const XOR_RLE_NS_PER_PAGE = 4_000;
 export const GZIP_NS_PER_PAGE = 60_000;
-
-/** The pause a checkpoint of `dirtyPages` on a VM of `vmPages` costs (the guest is suspended). */
-export function pauseNs(dirtyPages: number, vmPages: number, suspendResumeNs = SUSPEND_RESUME_NS): number {
-  return suspendResumeNs + BITMAP_SCAN_NS_PER_VM_PAGE * vmPages + PAGE_COPY_NS * dirtyPages;
-}
-
-/** Send-side CPU ns per payload byte on the replication stream. */
-export function sendNsPerByte(pageBytes: number): number {
-  return SEND_NS_PER_PAGE / pageBytes;
-}
-
-export function recvNsPerByte(pageBytes: number): number {
-  return RECV_NS_PER_PAGE / pageBytes;
-}

@@ -74,6 +74,7 @@ export const remusEngine: EngineDef = {
     const primaries = targets.map((t, i) => {
       const keeper = crashScheduled ? new SnapshotKeeper() : null;
       keepers.push(keeper);
+      t.vm.vcpu.setTrapNs(config.costs.logDirtyTrapNs);
       return new Primary({ sim, id: i, vm: t.vm, host: t.host, backup, link, config, rng: ctx.rng, snapshots: keeper, epochs, timeline });
     });
     const failovers: Array<FailoverOutcome | null> = primaries.map(() => null);
@@ -102,6 +103,7 @@ export const remusEngine: EngineDef = {
           service: targets[i]!.service,
           timeline,
           nextEpoch: POST_FAILOVER_EPOCH_BASE + p.currentEpoch,
+          restoreNs: config.costs.restoreNs,
           onResumed: () => {
             // The VM lives on, unprotected, on the backup: keep observing what it sends.
             const out = new OutputBuffer(p.vm.nic, { holding: false });

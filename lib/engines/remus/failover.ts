@@ -2,7 +2,6 @@ import type { SeriesRecord } from '../../metrics/records.js';
 import type { Network, Service } from '../../net/index.js';
 import type { Simulation } from '../../sim/index.js';
 import type { Host } from '../../vm/index.js';
-import { FAILOVER_RESTORE_NS } from './costs.js';
 import { diskMismatch, imageMismatch, type SnapshotKeeper } from './invariants.js';
 import type { Primary } from './primary.js';
 
@@ -43,6 +42,8 @@ export function failover(opts: {
   /** Epoch numbers for the VM's new life, above anything the primary used. */
   nextEpoch: number;
   onResumed: (o: FailoverOutcome) => void;
+  /** Building and starting the VM from the backup's image (the host profile's restoreNs). */
+  restoreNs: number;
 }): FailoverOutcome {
   const { sim, primary, backup } = opts;
   const replica = primary.replica;
@@ -82,7 +83,7 @@ export function failover(opts: {
     return outcome;
   }
   vm.restoreOn(backup, replica.image, replica.disk, replica.committedCpu);
-  sim.schedule(FAILOVER_RESTORE_NS, () => {
+  sim.schedule(opts.restoreNs, () => {
     if (!backup.alive) return;
     vm.beginEpoch(opts.nextEpoch);
     vm.resume();

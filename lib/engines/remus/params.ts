@@ -1,4 +1,5 @@
 import { InputError, booleanParam, enumParam, numberParam, type ParamSpec, type Params } from '../../params/index.js';
+import { hostCosts, type HostCosts } from '../host-profiles.js';
 import { COMPRESSION_METHODS, UNDECLARED_MODEL, type CompressionMethod, type PageWriteModel } from './compression.js';
 
 /** Remus's keys (docs/design.md#parameter-keys). */
@@ -26,6 +27,8 @@ export interface RemusConfig {
   readonly primaries: number;
   readonly optimisedSuspend: boolean;
   readonly writeModel: PageWriteModel;
+  /** The hosts' costs: the Remus testbed's unless host.profile or a host.* key says otherwise. */
+  readonly costs: HostCosts;
 }
 
 /** Read and check Remus's keys (bad combinations are bad input, exit 2). */
@@ -49,6 +52,7 @@ export function remusConfig(p: Params): RemusConfig {
     primaries: p.num('remus.primaries'),
     optimisedSuspend: p.bool('remus.optimisedSuspend'),
     writeModel: writeModelOf(p, pageBytes),
+    costs: hostCosts(p, 'remus-2008'),
   };
 }
 

@@ -4,16 +4,7 @@ import { OutputBuffer } from './output-buffer.js';
 import type { Host, VM } from '../../vm/index.js';
 import { Replica, type Checkpoint } from './backup.js';
 import { CheckpointCompressor, stageBytes } from './compression.js';
-import {
-  CHECKPOINT_COMMIT_NS,
-  CHECKPOINT_HEADER_BYTES,
-  DISK_WRITE_HEADER_BYTES,
-  STOCK_SUSPEND_RESUME_NS,
-  SUSPEND_RESUME_NS,
-  pauseNs,
-  recvNsPerByte,
-  sendNsPerByte,
-} from './costs.js';
+import { CHECKPOINT_HEADER_BYTES, DISK_WRITE_HEADER_BYTES } from './costs.js';
 import { CpuTask } from './cpu-task.js';
 import { sparseCloneDisk, sparseCloneMemory, type SnapshotKeeper } from './invariants.js';
 import type { ReplicationChannel, ReplicationTransport } from './link.js';
@@ -114,8 +105,9 @@ export class Primary {
     this.vm = o.vm;
     this.host = o.host;
     const pb = o.vm.memory.pageBytes;
+    const costs = o.config.costs;
     // With one primary the backup's CPU is uncontended and never binds: no claim to keep.
-    const cpu = { sendNsPerByte: sendNsPerByte(pb), recvNsPerByte: o.config.primaries > 1 ? recvNsPerByte(pb) : 0 };
+    const cpu = { sendNsPerByte: costs.sendNsPerByte, recvNsPerByte: o.config.primaries > 1 ? costs.recvNsPerByte : 0 };
     // One ordered stream per primary carries its disk writes as they happen and its checkpoints:
     // a checkpoint that has arrived implies every write of its epoch has (the backup's ack
     // condition, Remus §2.4), at the cost of one stream update per batch.
@@ -124,7 +116,7 @@ export class Primary {
     this.compressor =
       o.config.compression === 'none' || !o.config.memory
         ? null
-        : new CheckpointCompressor(o.config.compression, pb, o.config.cachePages, o.config.writeModel, o.rng);
+        : new CheckpointCompressor(o.config.compression, pb, o.config.cachePages, o.config.writeModel, o.rng, costs);
   }
 
   /** The backup's copy of this VM (exists once started). */
@@ -262,8 +254,9 @@ export class Primary {
     const cp: Checkpoint = { epoch: k, pages, versions, bytes: stageBytes(vm.memory, pages), cpu: vm.cpuState() };
     if (this.diskBatch > 0) this.flushDisk();
     this.o.snapshots?.take(k, vm.memory, vm.disk);
-    const suspend = config.optimisedSuspend ? SUSPEND_RESUME_NS : STOCK_SUSPEND_RESUME_NS;
-    const pause = pauseNs(pages.length, vm.memory.pages, suspend);
+    const c = config.costs;
+    const suspend = config.optimisedSuspend ? c.suspendResumeNs : c.stockSuspendResumeNs;
+    const pause = suspend + c.bitmapScanNsPerVmPage * vm.memory.pages + c.pageCopyNsPerPage * pages.length;
     this.staged = cp;
     yield pause;
     if (this._state === 'unprotected' && vm.status === 'paused') vm.resume();
@@ -340,7 +333,7 @@ export class Primary {
   /** On the backup: process the checkpoint's tail, commit it, acknowledge. */
   private backupCommit(k: number, cp: Checkpoint | null, sentAt: number, row: SeriesRecord, acked: Signal<void>): void {
     const { sim, link, backup } = this.o;
-    sim.schedule(CHECKPOINT_COMMIT_NS, () => {
+    sim.schedule(this.o.config.costs.checkpointCommitNs, () => {
       // A checkpoint that fully arrived commits even if the primary died meanwhile; never after
       // the backup's image became the running VM.
       if (!backup.alive || this._state === 'failed-over') return;
