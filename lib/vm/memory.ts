@@ -33,6 +33,13 @@ export class PageMemory {
   observer: DirtyLog | null = null;
   private traps = 0;
   private _writes = 0;
+  /**
+   * Pages from this one up, as long as the guest has never written them, hold only zeros (memory
+   * the guest has not touched since boot). Guests that are not content-backed declare it (their
+   * preset knows how much memory holds data at the start); the default, every page, says all
+   * memory holds data. Content-backed guests answer from their bytes instead.
+   */
+  zeroFrom: number;
 
   constructor(opts: MemoryOptions) {
     if (!(Number.isInteger(opts.pages) && opts.pages > 0)) throw new Error(`bad page count ${opts.pages}`);
@@ -41,6 +48,24 @@ export class PageMemory {
     this.versions = new Uint32Array(this.pages);
     this.bytes = opts.contentBacked ? new Uint8Array(this.pages * this.pageBytes) : null;
     this.dirty = new DirtyLog(this.pages);
+    this.zeroFrom = this.pages;
+  }
+
+  /**
+   * Whether `page` holds only zeros: from its bytes for content-backed memory; otherwise a page
+   * at or above `zeroFrom` that was never written (a write makes a page non-zero).
+   */
+  isZero(page: number): boolean {
+    if (this.bytes === null) return page >= this.zeroFrom && this.versions[page] === 0;
+    const b = this.pageBytes;
+    const o = page * b;
+    if ((this.bytes.byteOffset + o) % 4 === 0 && b % 4 === 0) {
+      const words = new Uint32Array(this.bytes.buffer, this.bytes.byteOffset + o, b / 4);
+      for (let i = 0; i < words.length; i++) if (words[i] !== 0) return false;
+      return true;
+    }
+    for (let i = o; i < o + b; i++) if (this.bytes[i] !== 0) return false;
+    return true;
   }
 
   get contentBacked(): boolean {
@@ -168,6 +193,7 @@ export class PageMemory {
   /** A full copy (versions and bytes), without a dirty log state. */
   clone(): PageMemory {
     const m = new PageMemory({ pages: this.pages, pageBytes: this.pageBytes, contentBacked: this.contentBacked });
+    m.zeroFrom = this.zeroFrom;
     m.versions.set(this.versions);
     if (this.bytes !== null) m.bytes!.set(this.bytes);
     return m;

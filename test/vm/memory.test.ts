@@ -61,3 +61,26 @@ describe('Disk', () => {
     expect(() => d.write(99)).toThrow(/out of disk/);
   });
 });
+
+describe('PageMemory zero pages', () => {
+  it('content-backed: a page is zero exactly when its bytes are', () => {
+    const m = new PageMemory({ pages: 8, contentBacked: true });
+    expect([...Array(8).keys()].every((p) => m.isZero(p))).toBe(true);
+    m.writeBytes(3 * 4096 + 4095, new Uint8Array([1])); // the last byte of page 3
+    expect(m.isZero(3)).toBe(false);
+    expect(m.isZero(2)).toBe(true);
+    m.writeBytes(3 * 4096 + 4095, new Uint8Array([0])); // written, but zeros again
+    expect(m.isZero(3)).toBe(true);
+  });
+
+  it('version-only: pages at or above zeroFrom are zero until written; by default none is', () => {
+    const m = new PageMemory({ pages: 8 });
+    expect(m.isZero(7)).toBe(false); // the default: all memory holds data
+    m.zeroFrom = 4;
+    expect([0, 1, 2, 3].some((p) => m.isZero(p))).toBe(false);
+    expect([4, 5, 6, 7].every((p) => m.isZero(p))).toBe(true);
+    m.write(6);
+    expect(m.isZero(6)).toBe(false);
+    expect(m.clone().isZero(5)).toBe(true);
+  });
+});

@@ -16,6 +16,7 @@ export const idle: WorkloadPreset = {
   params: [
     numberParam('workload.dirtyPagesPerS', 8, 'page writes per second of the idle kernel (estimate)', { min: 0 }),
     numberParam('workload.workingSetMiB', 1, 'region the idle kernel writes to, MiB', { positive: true }),
+    numberParam('workload.dataMiB', 64, 'memory holding data at the start (kernel, page cache), MiB from page 0; the rest holds only zeros until written (estimate: an idle Linux guest after boot)', { min: 0 }),
   ],
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 60 },
   fixedWork: false,
@@ -33,6 +34,8 @@ export const idle: WorkloadPreset = {
       done: null,
       start(v) {
         vm = v;
+        // Untouched memory beyond the booted kernel's data is zeros (QEMU sends such pages as a flag).
+        v.memory.zeroFrom = Math.min(v.memory.pages, Math.round((p.num('workload.dataMiB') * 1024) / p.num('vm.pageKiB')));
       },
       advance(from, to) {
         if (vm === null) return;

@@ -47,6 +47,19 @@ export interface Policy {
   readonly stableTolerancePct: number | undefined;
   /** Stop when no page is dirty. */
   readonly stopOnNoDirty: boolean;
+  /**
+   * When the dirty log is read into the set still to send: at the end of every round (Xen,
+   * SimGrid, the textbook), or — QEMU's ram_save_pending — only once what is left of the current
+   * set is below the switch-over threshold (measured bandwidth × downtime limit), which is also
+   * when QEMU decides whether to switch over.
+   */
+  readonly dirtySync: 'round' | 'threshold';
+  /** Bytes on the stream for a page holding only zeros (QEMU: a flag record); undefined: a full page. */
+  readonly zeroPageBytes: number | undefined;
+  /** Bytes of header before each page on the stream (QEMU: 8). */
+  readonly pageHeaderBytes: number;
+  /** Whether the stop-and-copy is held to the rate limit (Xen: yes; QEMU lifts it). */
+  readonly capStopPhase: boolean;
   /** QEMU auto-converge: throttle the vCPU while dirtying outpaces the transfer. */
   readonly autoConverge: boolean;
 }
@@ -67,6 +80,10 @@ const NONE = {
   stableRounds: undefined,
   stableTolerancePct: undefined,
   stopOnNoDirty: false,
+  dirtySync: 'round',
+  zeroPageBytes: undefined,
+  pageHeaderBytes: 0,
+  capStopPhase: true,
 } as const;
 
 /** The named presets (docs/design.md#engines), each with the source it follows. */
@@ -102,13 +119,18 @@ export const POLICIES: readonly Preset[] = [
   {
     ...NONE,
     name: 'qemu',
-    description: 'QEMU precopy: 128 MiB/s; switch over when pending data ≤ measured bandwidth × 300 ms; no round cap; optional auto-converge',
+    description:
+      'QEMU 7.2 precopy: 128 MiB/s; bandwidth measured every 100 ms; the dirty bitmap is synced, and the VM switched over, when what is left is below bandwidth × 300 ms; zero pages as 9-byte records; the stop-and-copy unthrottled; optional auto-converge',
     precopy: true,
     skipRedirtied: false,
     order: 'address',
-    maxBandwidthMiBps: 128, // MAX_THROTTLE (128 << 20)
-    downtimeLimitMs: 300, // DEFAULT_MIGRATE_SET_DOWNTIME
-    stopOnNoDirty: true,
+    maxBandwidthMiBps: 128, // migration.c:65 MAX_THROTTLE (128 << 20)
+    downtimeLimitMs: 300, // migration.c:74 DEFAULT_MIGRATE_SET_DOWNTIME
+    stopOnNoDirty: true, // migration.c:3766 a pending size of 0 completes
+    dirtySync: 'threshold', // ram.c:3455–3456 ram_save_pending syncs only when remaining < threshold
+    zeroPageBytes: 9, // ram.c:1257–1270 save_zero_page_to_file: header + one byte
+    pageHeaderBytes: 8, // ram.c save_page_header
+    capStopPhase: false, // migration.c:3331 rate limit INT64_MAX before the final copy
   },
   {
     ...NONE,

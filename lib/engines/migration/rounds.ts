@@ -1,11 +1,12 @@
 import type { SeriesRecord } from '../../metrics/records.js';
 import type { Process, Simulation, Yieldable } from '../../sim/index.js';
 import { Disk, PageMemory, type Host, type VM } from '../../vm/index.js';
-import { AUTO_CONVERGE_INCREMENT, AUTO_CONVERGE_INITIAL, AUTO_CONVERGE_MAX, AUTO_CONVERGE_TRIGGER, BATCH_PAGES, BITS_PER_MIBIT, BITS_PER_XEN_DIRTY_MBIT, CPU_STATE_BYTES } from './costs.js';
+import { BATCH_PAGES, BITS_PER_MIBIT, BITS_PER_XEN_DIRTY_MBIT, CPU_STATE_BYTES } from './costs.js';
 import { StopPhase, type StopPhaseCosts } from './downtime.js';
 import { diskImage, memoryImage, type Image } from './image.js';
-import { inSendOrder, orderBits, permute } from './order.js';
+import { allPages, inSendOrder, orderBits, permute } from './order.js';
 import { hasAdaptiveRate, nextRateMbps, stopRule, type Policy, type StopReason } from './policy.js';
+import { AutoConvergeSchedule, BandwidthMeter, mergeAtSync } from './qemu.js';
 import type { Channel, Dom0Work } from './transfer.js';
 
 /** Rounds of a local disk's pre-copy before memory's: at most this many (Xen's iteration cap). */
@@ -61,6 +62,8 @@ export class Migration {
   abortReason: string | null = null;
   abortedNs = -1;
   private switched = false;
+  /** Auto-converge's period state (with `migration.autoConverge`). */
+  private converge: AutoConvergeSchedule | null = null;
   private running = false;
   private rateMbps: number;
   private readonly batch = new Int32Array(BATCH_PAGES);
@@ -138,6 +141,7 @@ export class Migration {
     vm.vcpu.sync();
     const source = vm.memory;
     const targetMemory = new PageMemory({ pages: source.pages, pageBytes: source.pageBytes, contentBacked: source.contentBacked });
+    targetMemory.zeroFrom = source.zeroFrom;
     const memory = memoryImage(source, targetMemory);
     let disk: Image | null = null;
     let targetDisk = vm.disk; // shared storage: the target opens the same disk
@@ -150,9 +154,12 @@ export class Migration {
     }
 
     const precopy = policy.precopy && (policy.maxRounds === undefined || policy.maxRounds > 1);
+    // Pages still to send that are not in the dirty log (QEMU's bitmap keeps its unsent rest).
+    let leftover: Int32Array | null = null;
     if (precopy) {
       source.enableLogDirty();
-      yield* this.memoryPrecopy(memory);
+      if (policy.autoConverge) this.converge = new AutoConvergeSchedule(sim.now, this.memoryBytesSent + this.diskBytesSent);
+      leftover = yield* this.memoryPrecopy(memory);
     } else {
       this.stopReason = policy.precopy ? 'maxRounds' : 'stopAndCopy';
     }
@@ -163,22 +170,23 @@ export class Migration {
     yield* stop.suspend();
     this.checkAbort();
     this.pausedNs = stop.pausedNs;
-    // Pre-copy: what the log holds after the suspend; stop-and-copy: every page.
-    const list = precopy ? inSendOrder(source.dirty.readAndClear(), source.pages, policy.order) : null;
+    // Pre-copy: what the log holds after the suspend (and what QEMU's bitmap still had); stop-and-copy: every page.
+    let list = precopy ? inSendOrder(source.dirty.readAndClear(), source.pages, policy.order) : null;
+    if (list !== null && leftover !== null && leftover.length > 0) list = mergeAtSync(leftover, list, 0).pages;
     source.disableLogDirty();
     const t0 = this.pausedNs;
-    const r = yield* this.sendList(memory, list, false);
+    const r = yield* this.sendList(memory, list, false, policy.capStopPhase);
     this.memoryPagesSent += r.sent;
     this.memoryBytesSent += r.bytes;
     this.lastRoundBytes = r.bytes;
     let diskFinal = 0;
     if (disk !== null) {
-      const d = yield* this.sendList(disk, disk.log.readAndClear(), false);
+      const d = yield* this.sendList(disk, disk.log.readAndClear(), false, policy.capStopPhase);
       vm.disk.stopTracking();
       this.diskBytesSent += d.bytes;
       diskFinal = d.sent;
     }
-    yield this.transmit(CPU_STATE_BYTES);
+    yield this.transmit(CPU_STATE_BYTES, policy.capStopPhase);
     yield this.s.channel.drain(); // the target has every byte before it starts the VM
     this.checkAbort();
     this.s.dom0.release();
@@ -201,8 +209,9 @@ export class Migration {
     this.reachableNs = stop.reachableNs;
   }
 
-  private *memoryPrecopy(memory: Image): Process<void> {
+  private *memoryPrecopy(memory: Image): Process<Int32Array | null> {
     const { vm, policy } = this.s;
+    if (policy.dirtySync === 'threshold') return yield* this.qemuPrecopy(memory);
     const n = memory.units;
     let list: Int32Array | null = null; // round 1: every page
     let prevSent = n; // Xen: sent_last_iter starts at p2m_size
@@ -234,17 +243,118 @@ export class Migration {
       });
       // Xen adapts the rate after every round, the one that ends pre-copy included.
       if (hasAdaptiveRate(policy)) this.rateMbps = nextRateMbps(policy, this.rateMbps, dirtyRate);
-      if (policy.autoConverge && r.pending * memory.unitBytes > AUTO_CONVERGE_TRIGGER * r.bytes) {
-        const t = vm.vcpu.throttleFraction;
-        const next = t === 0 ? AUTO_CONVERGE_INITIAL : Math.min(AUTO_CONVERGE_MAX, t + AUTO_CONVERGE_INCREMENT);
-        vm.vcpu.setThrottle(Math.round(next * 100) / 100); // whole percents, as QEMU's cpu-throttle-percentage
-      }
+      // A round's end is a dirty-bitmap sync: auto-converge looks at it on QEMU's schedule.
+      this.autoConverge(r.pending, memory.unitBytes);
       prevSent = r.sent;
       if (reason !== null) {
         this.stopReason = reason;
-        return;
+        return null;
       }
       list = inSendOrder(memory.log.readAndClear(), n, policy.order);
+    }
+  }
+
+  /**
+   * A dirty-bitmap sync found `newDirtyPages` pages newly dirty: auto-converge's period is judged on
+   * QEMU's schedule (qemu.ts) and the vCPU throttle steps when it says so.
+   */
+  private autoConverge(newDirtyPages: number, pageBytes: number): void {
+    if (this.converge === null) return;
+    const vm = this.s.vm;
+    const pct = Math.round(vm.vcpu.throttleFraction * 100);
+    const next = this.converge.onSync(this.s.sim.now, newDirtyPages, pageBytes, this.memoryBytesSent + this.diskBytesSent, pct);
+    if (next !== null) vm.vcpu.setThrottle(next / 100); // whole percents, as QEMU's cpu-throttle-percentage
+  }
+
+  /**
+   * QEMU 7.2's precopy (migration_thread → migration_iteration_run → ram_save_iterate): the
+   * migration bitmap starts with every page set; pages are sent in address order from where the
+   * last send stopped, a step at a time (a batch), and after each step the bandwidth meter may close
+   * a 100-ms window and set the threshold (bandwidth × downtime limit). Before each step, when
+   * what is left of the bitmap is below the threshold, the dirty log is synced into it (a new
+   * iteration: one row of `series.rounds`); if what is then pending is still below the threshold
+   * — or nothing is pending — the VM is stopped. Returns the pages still set in the bitmap.
+   */
+  private *qemuPrecopy(memory: Image): Process<Int32Array | null> {
+    const { sim, vm, policy } = this.s;
+    const n = memory.units;
+    const pb = memory.unitBytes;
+    const limitMs = policy.downtimeLimitMs ?? 0;
+    const meter = new BandwidthMeter(sim.now, this.memoryBytesSent, limitMs);
+    // Other stop rules set by key (a round cap, a data factor) apply at each sync, as rounds end there.
+    const others: Policy = { ...policy, downtimeLimitMs: undefined, stopOnNoDirty: false };
+    let pending = allPages(n, 'address');
+    let pos = 0;
+    let lastPage = 0;
+    let prevSent = n;
+    let totalSent = 0;
+    const history: number[] = [];
+    let roundStart = sim.now;
+    let roundSent = 0;
+    let roundBytes = 0;
+    for (;;) {
+      const restBytes = (pending.length - pos) * pb; // QEMU counts every page in the bitmap as a full page
+      if (restBytes < meter.thresholdBytes) {
+        // ram_save_pending: sync the dirty log into the bitmap — the iteration that ran ends here.
+        vm.vcpu.sync();
+        const dirty = inSendOrder(memory.log.readAndClear(), n, 'address');
+        const merged = mergeAtSync(pending.subarray(pos), dirty, lastPage);
+        pending = merged.pages;
+        pos = 0;
+        const round = ++this.memoryRounds;
+        totalSent += roundSent;
+        history.push(pending.length);
+        const r: RoundResult = { sent: roundSent, skipped: 0, bytes: roundBytes, durationNs: sim.now - roundStart, pending: pending.length };
+        this.record(memory, round, false, r, { rateLimitMbps: null, measuredMbps: (meter.bytesPerS * 8) / 1e6, newDirtyPages: merged.added });
+        this.autoConverge(merged.added, pb);
+        const pendingBytes = pending.length * pb;
+        // migration_iteration_run: nothing pending, or less than the threshold: switch over.
+        let reason: StopReason | null = null;
+        if (pendingBytes === 0) reason = 'noDirty';
+        else if (pendingBytes < meter.thresholdBytes) reason = 'downtimeLimit';
+        else
+          reason = stopRule(others, {
+            round,
+            sentPages: roundSent,
+            skippedPages: 0,
+            prevSentPages: prevSent,
+            totalSentPages: totalSent,
+            memoryPages: n,
+            atRateCap: false,
+            pendingPages: pending.length,
+            pendingBytes,
+            measuredBytesPerS: meter.bytesPerS,
+            pendingHistory: history,
+          });
+        if (reason !== null) {
+          this.stopReason = reason;
+          return pending;
+        }
+        prevSent = roundSent;
+        roundStart = sim.now;
+        roundSent = 0;
+        roundBytes = 0;
+      } else if (restBytes === 0) {
+        // Nothing left and no threshold yet (the first window has not closed): QEMU completes
+        // without a sync; the stop phase reads the dirty log.
+        vm.vcpu.sync();
+        const round = ++this.memoryRounds;
+        const r: RoundResult = { sent: roundSent, skipped: 0, bytes: roundBytes, durationNs: sim.now - roundStart, pending: memory.log.count };
+        this.record(memory, round, false, r, { rateLimitMbps: null, measuredMbps: (meter.bytesPerS * 8) / 1e6, newDirtyPages: 0 });
+        this.stopReason = 'noDirty';
+        return null;
+      }
+      // qemu_savevm_state_iterate: one step of pages from the scan position.
+      const end = Math.min(pending.length, pos + BATCH_PAGES);
+      const step = yield* this.sendList(memory, pending.subarray(pos, end), false);
+      lastPage = pending[end - 1]! + 1;
+      pos = end;
+      roundSent += step.sent;
+      roundBytes += step.bytes;
+      this.memoryPagesSent += step.sent;
+      this.memoryBytesSent += step.bytes;
+      // migration_rate_limit → migration_update_counters.
+      meter.update(sim.now, this.memoryBytesSent);
     }
   }
 
@@ -278,8 +388,15 @@ export class Migration {
    * bitmap before every batch). A unit is copied as it is when its batch is mapped; a later write
    * dirties it again. Cost: O(units in the list), typed arrays only.
    */
-  private *sendList(image: Image, list: Int32Array | null, skip: boolean): Generator<Yieldable, { sent: number; skipped: number; bytes: number }, unknown> {
+  private *sendList(image: Image, list: Int32Array | null, skip: boolean, capped = true): Generator<Yieldable, { sent: number; skipped: number; bytes: number }, unknown> {
     const vm = this.s.vm;
+    const policy = this.s.policy;
+    // What a page costs on the stream: QEMU puts a header before each page and sends a page of
+    // zeros as its header and one byte (the zero check reads the page as it is sent).
+    const header = image.resource === 'memory' ? policy.pageHeaderBytes : 0;
+    const zeroBytes = image.resource === 'memory' ? policy.zeroPageBytes : undefined;
+    const memory = vm.memory;
+    let bytesSent = 0;
     const log = image.log;
     const batch = this.batch;
     const units = image.units;
@@ -321,15 +438,26 @@ export class Migration {
         if (list === null) image.copyRange(k, end);
         else image.copy(list, k, end);
         b = end - k;
+        if (zeroBytes !== undefined) {
+          let zeros = 0;
+          for (let i = k; i < end; i++) if (memory.isZero(list === null ? i : list[i]!)) zeros++;
+          bytesSent += zeros * zeroBytes + (b - zeros) * (image.unitBytes + header);
+          k = end;
+          sent += b;
+          yield this.transmit(zeros * zeroBytes + (b - zeros) * (image.unitBytes + header), capped);
+          this.checkAbort();
+          continue;
+        }
         k = end;
       }
       if (b === 0) continue;
       sent += b;
-      yield this.transmit(b * image.unitBytes);
+      bytesSent += b * (image.unitBytes + header);
+      yield this.transmit(b * (image.unitBytes + header), capped);
       this.checkAbort();
     }
     if (marks !== null) copyMarked(image, marks);
-    return { sent, skipped, bytes: sent * image.unitBytes };
+    return { sent, skipped, bytes: bytesSent };
   }
 
   private marks: Uint8Array | null = null;
@@ -341,9 +469,9 @@ export class Migration {
     return this.marks;
   }
 
-  /** Put `bytes` on the stream at the policy's cap, within what domain 0's CPU share allows. */
-  private transmit(bytes: number): Yieldable {
-    const want = Math.min(this.capBytesPerS(), this.s.channel.goodputBytesPerS);
+  /** Put `bytes` on the stream at the policy's cap (unless lifted), within what domain 0's CPU share allows. */
+  private transmit(bytes: number, capped = true): Yieldable {
+    const want = capped ? Math.min(this.capBytesPerS(), this.s.channel.goodputBytesPerS) : this.s.channel.goodputBytesPerS;
     const rate = this.s.dom0.want(want);
     this.s.dom0.spent(bytes);
     return this.s.channel.send(bytes, rate);

@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { AutoConvergeSchedule, BandwidthMeter, mergeAtSync, QEMU_ZERO_PAGE_BYTES, resolvePolicy } from '../../../lib/engines/migration/index.js';
+import { resolveRunParams, runScenario } from '../../../lib/scenario/index.js';
+
+const MS = 1e6;
+const MIB = 1048576;
+type Row = Record<string, number | boolean | string | null>;
+
+describe('QEMU 7.2 mechanisms', () => {
+  it('bandwidth is measured over windows of at least 100 ms; the threshold is bandwidth × downtime-limit (0 before the first window)', () => {
+    const m = new BandwidthMeter(0, 0, 300);
+    expect(m.thresholdBytes).toBe(0);
+    expect(m.update(99 * MS, 10 * MIB)).toBe(false); // window still open
+    expect(m.thresholdBytes).toBe(0);
+    expect(m.update(125 * MS, 12.5 * MIB)).toBe(true); // 12.5 MiB in 125 ms = 0.1 MiB/ms
+    expect(m.bytesPerS).toBeCloseTo(100 * MIB, 6);
+    expect(m.thresholdBytes).toBeCloseTo(30 * MIB, 6);
+    // The next window starts where this one ended: only what was sent since counts.
+    expect(m.update(200 * MS, 20 * MIB)).toBe(false);
+    expect(m.update(225 * MS, 15 * MIB)).toBe(true); // 2.5 MiB in 100 ms
+    expect(m.thresholdBytes).toBeCloseTo(7.5 * MIB, 6);
+  });
+
+  it('auto-converge steps when a period longer than 1 s dirtied more than half of what it sent, the second such time', () => {
+    const a = new AutoConvergeSchedule(0, 0);
+    const page = 4096;
+    // Syncs inside the first second only accumulate.
+    expect(a.onSync(500 * MS, 1000, page, 1000 * page, 0)).toBeNull();
+    // First period judged (1.2 s: 3000 pages dirtied against 2000 sent): high, but only once.
+    expect(a.onSync(1200 * MS, 2000, page, 2000 * page, 0)).toBeNull();
+    // Second high period: the throttle starts at 20 %.
+    expect(a.onSync(2300 * MS, 3000, page, 4000 * page, 0)).toBe(20);
+    // A calm period (dirtied ≤ 50 % of sent) does not reset the count…
+    expect(a.onSync(3400 * MS, 100, page, 8000 * page, 20)).toBeNull();
+    expect(a.onSync(4500 * MS, 5000, page, 9000 * page, 20)).toBeNull();
+    // …and the next high one steps +10 %.
+    expect(a.onSync(5600 * MS, 5000, page, 10000 * page, 20)).toBe(30);
+    // At most 99 %.
+    const b = new AutoConvergeSchedule(0, 0);
+    b.onSync(1001 * MS, 10, page, 0, 95);
+    expect(b.onSync(2002 * MS, 10, page, 0, 95)).toBe(99);
+  });
+
+  it('a sync unites what is left with the newly dirty pages and resumes from the scan position', () => {
+    const rest = Int32Array.from([7, 9, 1, 3]); // scan order: wrapped after 9
+    const dirty = Int32Array.from([2, 3, 8]);
+    const r = mergeAtSync(rest, dirty, 5);
+    expect([...r.pages]).toEqual([7, 8, 9, 1, 2, 3]);
+    expect(r.added).toBe(2);
+    expect([...mergeAtSync(new Int32Array(0), Int32Array.from([4, 6]), 0).pages]).toEqual([4, 6]);
+  });
+
+  it('the qemu preset: 128 MiB/s, 300 ms, zero pages as 9-byte records, the stop phase unthrottled, syncs at the threshold', () => {
+    const p = resolvePolicy(resolveRunParams('migration', 'synthetic', { 'migration.policy': 'qemu' }));
+    expect(p.maxBandwidthMiBps).toBe(128);
+    expect(p.downtimeLimitMs).toBe(300);
+    expect(p.zeroPageBytes).toBe(QEMU_ZERO_PAGE_BYTES);
+    expect(p.capStopPhase).toBe(false);
+    expect(p.dirtySync).toBe('threshold');
+    const xen = resolvePolicy(resolveRunParams('migration', 'synthetic', { 'migration.policy': 'xen-classic' }));
+    expect([xen.zeroPageBytes, xen.pageHeaderBytes, xen.capStopPhase, xen.dirtySync]).toEqual([undefined, 0, true, 'round']);
+  });
+});
+
+describe('the qemu policy in a run', () => {
+  it('an idle guest (mostly zero pages) migrates in far less than memory ÷ max-bandwidth', () => {
+    const r = runScenario({ engine: 'migration', workload: 'idle', params: { 'migration.policy': 'qemu', 'run.durationS': 20 }, seed: 1 });
+    const m = r.metrics as Record<string, number>;
+    const memoryOverMax = 512 / 128; // s
+    expect(r.metrics.migrationCompleted).toBe(true);
+    expect(m.totalTimeS).toBeLessThan(memoryOverMax / 4);
+    // Every page is sent once; the 448 MiB of zeros cost 9 bytes a page, the 64 MiB of data a page + 8.
+    expect(m.sentFactor).toBeGreaterThanOrEqual(1);
+    expect(m.sentMiB).toBeLessThan(64 * (4104 / 4096) + 1 + 512 * 0.01);
+    expect(m.sentMiB).toBeGreaterThan(64);
+    // The same guest with no zero pages declared takes memory ÷ the stream's rate.
+    const full = runScenario({ engine: 'migration', workload: 'idle', params: { 'migration.policy': 'qemu', 'run.durationS': 20, 'workload.dataMiB': 512 }, seed: 1 }).metrics as Record<string, number>;
+    expect(full.totalTimeS).toBeGreaterThan(m.totalTimeS * 5);
+  });
+
+  it('a new iteration starts only when what is left falls below the threshold, and the switch-over needs pending < threshold', () => {
+    const r = runScenario({
+      engine: 'migration',
+      workload: 'synthetic',
+      params: { 'migration.policy': 'qemu', 'vm.memoryMiB': 256, 'workload.workingSetMiB': 64, 'workload.dirtyPagesPerS': 4000, 'host.sharedCpu': false, 'run.durationS': 30, 'migration.startAtS': 1 },
+      seed: 2,
+    });
+    expect(r.metrics.migrationCompleted).toBe(true);
+    const rows = r.series.rounds as Row[];
+    const live = rows.filter((x) => x.final === false);
+    const final = rows.at(-1)!;
+    expect(final.stopReason).toBe('downtimeLimit');
+    // Round 1 did not send all of memory: the sync came once the rest was below bandwidth × 300 ms.
+    expect(live[0]!.pages as number).toBeLessThan(65536);
+    const threshold1 = (((live[0]!.measuredMbps as number) * 1e6) / 8) * 0.3;
+    expect((65536 - (live[0]!.pages as number)) * 4096).toBeLessThan(threshold1);
+    // …but not much earlier: one more step (1024 pages) would have been above it.
+    expect((65536 - (live[0]!.pages as number) + 1024) * 4096).toBeGreaterThanOrEqual(threshold1);
+    // The final copy carries what was pending at the last sync, below that sync's threshold.
+    const last = live.at(-1)!;
+    expect(final.pages).toBe(last.dirtyPages);
+    expect((last.dirtyPages as number) * 4096).toBeLessThan((((last.measuredMbps as number) * 1e6) / 8) * 0.3);
+    expect(r.invariants.memoryConsistent).toBe(true);
+  });
+
+  it('the live rounds are held to max-bandwidth; the stop-and-copy is not', () => {
+    // A 10 GbE path and a free domain 0: only the rate limit can slow the stream.
+    const r = runScenario({
+      engine: 'migration',
+      workload: 'synthetic',
+      params: {
+        'migration.policy': 'qemu', 'vm.memoryMiB': 256, 'workload.workingSetMiB': 64, 'workload.dirtyPagesPerS': 4000,
+        'host.sharedCpu': false, 'host.sendNsPerByte': 0, 'net.clientBandwidthMbps': 10_000, 'run.durationS': 30, 'migration.startAtS': 1,
+      },
+      seed: 2,
+    });
+    const rows = r.series.rounds as Row[];
+    const round1 = rows[0]!;
+    const cap = 128 * MIB;
+    expect(((round1.bytes as number) / ((round1.durationMs as number) / 1e3))).toBeCloseTo(cap, -4); // within 10 kB/s
+    const final = rows.at(-1)!;
+    const rate = (final.bytes as number) / ((final.durationMs as number) / 1e3);
+    expect(rate).toBeGreaterThan(5 * cap); // at the link's 1.175 GB/s, less the suspend and CPU state
+  });
+
+  it('auto-converge steps exactly where QEMU’s rule, replayed over the recorded syncs, says', () => {
+    const r = runScenario({
+      engine: 'migration',
+      workload: 'synthetic',
+      params: { 'migration.policy': 'qemu', 'migration.autoConverge': true, 'vm.memoryMiB': 512, 'workload.workingSetMiB': 256, 'workload.dirtyPagesPerS': 32000, 'workload.cpuBound': true, 'host.sharedCpu': false, 'run.durationS': 60, 'migration.startAtS': 2 },
+      seed: 3,
+    });
+    expect(r.metrics.migrationCompleted).toBe(true);
+    const live = (r.series.rounds as Row[]).filter((x) => x.final === false);
+    // Replay ram.c's migration_trigger_throttle over each sync (a row's end), in seconds and bytes.
+    let periodStart = live[0]!.startS as number;
+    let bytesPrev = 0;
+    let bytes = 0;
+    let dirty = 0;
+    let high = 0;
+    let throttle = 0;
+    let steps = 0;
+    for (let i = 0; i < live.length; i++) {
+      const row = live[i]!;
+      expect(Math.round(row.throttlePct as number)).toBe(throttle);
+      bytes += row.bytes as number;
+      dirty += row.newDirtyPages as number;
+      const t = (row.startS as number) + (row.durationMs as number) / 1e3;
+      if (t > periodStart + 1) {
+        if (dirty * 4096 > 0.5 * (bytes - bytesPrev) && ++high >= 2) {
+          high = 0;
+          throttle = throttle === 0 ? 20 : Math.min(99, throttle + 10);
+          steps++;
+        }
+        periodStart = t;
+        bytesPrev = bytes;
+        dirty = 0;
+      }
+    }
+    expect(steps).toBeGreaterThanOrEqual(2);
+  });
+});
