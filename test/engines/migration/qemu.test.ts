@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { AutoConvergeSchedule, BandwidthMeter, mergeAtSync, QEMU_ZERO_PAGE_BYTES, resolvePolicy } from '../../../lib/engines/migration/qemu.js';
+import { AutoConvergeSchedule, BandwidthMeter, mergeAtSync, QEMU_ZERO_PAGE_BYTES } from '../../../lib/engines/migration/qemu.js';
+import { resolvePolicy } from '../../../lib/engines/migration/index.js';
 import { resolveRunParams, runScenario } from '../../../lib/scenario/index.js';
 
 const MS = 1e6;
