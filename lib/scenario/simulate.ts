@@ -7,6 +7,7 @@ import { Disk, Host, PageMemory, VM } from '../vm/index.js';
 import type { WorkloadPreset } from '../../workloads/index.js';
 import { DirtySampler } from './dirty-sampler.js';
 import type { SeriesRecord } from '../metrics/records.js';
+import { netBufferOptions } from './net-buffers.js';
 
 /** The outcome of one simulation (one engine over one workload), before the twin comparison. */
 export interface SimulationOutcome {
@@ -50,7 +51,8 @@ export function simulate(engine: EngineDef, preset: WorkloadPreset, params: Para
       contentBacked: workload.contentBacked,
     });
     const disk = new Disk(Math.max(1, Math.round((params.num('vm.diskMiB') * 1024 * 1024) / 4096)), { contentBacked: workload.contentBacked });
-    const vm = new VM({ sim, name: `vm${suffix(i)}`, host, memory, disk, program: workload, cpuBound: workload.cpuBound });
+    const netBuffers = preset.usesNetwork ? netBufferOptions(params, memory.pages) : undefined;
+    const vm = new VM({ sim, name: `vm${suffix(i)}`, host, memory, disk, program: workload, cpuBound: workload.cpuBound, ...(netBuffers === undefined ? {} : { netBuffers }) });
     network.attachVm(vm);
     return { workload, vm, host };
   });

@@ -48,6 +48,11 @@ export const kvstore: WorkloadPreset = {
     const memBytes = p.num('vm.memoryMiB') * 1024 * 1024;
     if (geo.endByte > memBytes)
       throw new InputError('vm.memoryMiB', `the store needs ${(geo.endByte / 2 ** 20).toFixed(1)} MiB for ${records} records of ${valueBytes} bytes`, `≥ ${Math.ceil(geo.endByte / 2 ** 20)}`);
+    // The guest kernel's network buffers sit at the top of memory (lib/vm/net-buffers.ts): the table
+    // stays below them, so traffic never writes a page of it.
+    const netBytes = p.num('vm.netBufferMiB') * 1024 * 1024;
+    if (geo.endByte > memBytes - netBytes)
+      throw new InputError('vm.netBufferMiB', `the store (${(geo.endByte / 2 ** 20).toFixed(1)} MiB) and the network buffers do not fit vm.memoryMiB = ${p.num('vm.memoryMiB')}`, `≤ ${Math.floor((memBytes - geo.endByte) / 2 ** 20)}`);
     const table = new KvTable(geo);
     const cpuNs = p.num('workload.requestCpuUs') * 1000;
     let vm: VM | null = null;
