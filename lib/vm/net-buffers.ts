@@ -47,7 +47,8 @@ export interface NetBufferOptions {
  *
  * - **receive ring** (NIC_RX_RING_SLOTS pages): Xen's netfront posts one page per receive slot and
  *   netback copies each arriving frame into one — every inbound frame, and every ACK the guest's
- *   own sending draws back (one per SEGMENTS_PER_ACK segments), writes the next ring page;
+ *   own TCP sending draws back (one per SEGMENTS_PER_ACK segments; datagrams draw none), writes
+ *   the next ring page;
  * - **socket buffers** (`socketBufferPages` per connection): bytes sent on a connection pass through
  *   its send buffer, rewritten in turn — a connection dirties at most its buffer however much it sends;
  * - **served bytes** (the rest of the region, written as a sweep): `pagesPerKiB` pages per KiB of
@@ -102,12 +103,14 @@ export class NetBuffers {
     this.ring(memory, Math.max(1, Math.ceil(p.bytes / TCP_MSS_BYTES)));
   }
 
-  /** The guest sent a packet: ACKs into the ring, its connection's socket buffer, the served bytes. */
+  /** The guest sent a packet: ACKs into the ring (not for datagrams), its socket buffer, the served bytes. */
   sent(memory: PageMemory, p: Packet): void {
-    const acks = this.ackCarry + p.bytes / (SEGMENTS_PER_ACK * TCP_MSS_BYTES);
-    const a = Math.floor(acks);
-    this.ackCarry = acks - a;
-    if (a > 0) this.ring(memory, a);
+    if (p.kind !== 'datagram') {
+      const acks = this.ackCarry + p.bytes / (SEGMENTS_PER_ACK * TCP_MSS_BYTES);
+      const a = Math.floor(acks);
+      this.ackCarry = acks - a;
+      if (a > 0) this.ring(memory, a);
+    }
     const slot = ((p.client % this.slots) + this.slots) % this.slots;
     const n = Math.min(this.socketBufferPages, Math.ceil(p.bytes / memory.pageBytes));
     const base = this.firstPage + this.ringPages + slot * this.socketBufferPages;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolveRunParams, runScenario } from '../../lib/scenario/index.js';
 import { Network } from '../../lib/net/index.js';
 import { RandomStreams, Simulation, ms, s } from '../../lib/sim/index.js';
-import { Disk, Host, PageMemory, VM } from '../../lib/vm/index.js';
+import { DirtyLog, Disk, Host, PageMemory, VM } from '../../lib/vm/index.js';
 import type { KvClients } from '../../workloads/kvstore/clients.js';
 import { KvTable, keyOf, kvGeometry, valueOf } from '../../workloads/kvstore/table.js';
 import { kvstore, type KvstoreInstance } from '../../workloads/presets/kvstore.js';
@@ -240,5 +240,39 @@ describe('kvstore reply verification', () => {
     expect(h.clients.stalledSessions(s(3))).toBe(0);
     expect(h.inst.invariants().noLostAckedWrite).toBe(true);
     expect(h.inst.invariants().repliesConsistent).toBe(true);
+  });
+});
+
+describe('kvstore and the network buffers traffic dirties', () => {
+  it('the NIC’s writes stay above the table: no page the NIC writes is a page of the table', () => {
+    const sim = new Simulation();
+    const streams = new RandomStreams(1);
+    const p = resolveRunParams('unprotected', 'kvstore', { 'run.durationS': 2 });
+    const host = new Host('A', { sharedCpu: true });
+    const net = new Network(sim, Network.optionsFromParams(p));
+    net.addHost(host);
+    const inst = kvstore.create({ sim, params: p, rng: streams.stream('workload'), clientRng: streams.stream('clients'), network: net }) as KvstoreInstance;
+    const pages = (p.num('vm.memoryMiB') * 1024) / 4;
+    const memory = new PageMemory({ pages, pageBytes: 4096, contentBacked: true });
+    const netPages = (p.num('vm.netBufferMiB') * 1024) / 4;
+    const netBuffers = { firstPage: pages - netPages, pages: netPages, socketBufferPages: 4, pagesPerKiB: p.num('vm.netPagesPerKiB'), copiedShare: 1 };
+    const vm = new VM({ sim, host, memory, disk: new Disk(1024, { contentBacked: true }), program: inst, cpuBound: false, netBuffers });
+    net.attachVm(vm);
+    inst.start(vm);
+    const geo = kvGeometry(p.num('workload.records'), p.num('workload.keyBytes'), p.num('workload.valueBytes'), 4096);
+    const tableEnd = Math.ceil(geo.endByte / 4096);
+    memory.observer = new DirtyLog(pages);
+    sim.run(s(2));
+    expect(vm.netBuffers!.writes).toBeGreaterThan(100);
+    expect(netBuffers.firstPage).toBeGreaterThanOrEqual(tableEnd);
+    // Written pages: the table's (by the store) and the network region's; nothing the NIC wrote is below it.
+    const written = Array.from(memory.observer.peek());
+    expect(written.some((pg) => pg >= netBuffers.firstPage)).toBe(true);
+    expect(written.every((pg) => pg < tableEnd || pg >= netBuffers.firstPage)).toBe(true);
+    expect(inst.invariants()).not.toContainEqual(false);
+  });
+
+  it('a network-buffer region that would reach into the table is bad input naming vm.netBufferMiB', () => {
+    expect(() => runScenario({ engine: 'unprotected', workload: 'kvstore', params: { 'vm.memoryMiB': 4, 'vm.netBufferMiB': 2, 'workload.records': 1000, 'workload.valueBytes': 2000 } })).toThrow(/vm\.netBufferMiB/);
   });
 });
