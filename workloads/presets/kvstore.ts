@@ -35,7 +35,9 @@ export const kvstore: WorkloadPreset = {
     numberParam('workload.thinkMs', 10, 'mean think time between a reply and the next request (exponential), ms', { min: 0 }),
     numberParam('workload.requestCpuUs', KV_REQUEST_CPU_US, 'guest CPU per request, µs (estimate)', { min: 0 }),
   ],
-  defaults: { 'vm.memoryMiB': 64, 'run.durationS': 30 },
+  // What the store writes to answer a request is its table (modelled); of the network buffers
+  // (lib/vm/net-buffers.ts) only the receive ring and the socket buffers are its traffic's.
+  defaults: { 'vm.memoryMiB': 64, 'run.durationS': 30, 'vm.netCopiedShare': 0 },
   fixedWork: false,
   usesNetwork: true,
   create(env) {
