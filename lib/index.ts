@@ -58,6 +58,7 @@ export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from
 
 // The emulated machine and the kernel, for building new engines and workloads.
 export { PageMemory, DirtyLog, Disk, Nic, Host, HostCpu, VCpu, VM, type Packet, type GuestProgram, type CpuState } from './vm/index.js';
+export { NetBuffers, NET_PAGES_PER_KIB, type NetBufferOptions } from './vm/index.js';
 export { Simulation, SimulationError, Signal, RandomStream, RandomStreams, maxMinShare, ns, us, ms, s, toMs, toS, type Nanos } from './sim/index.js';
 
 // The network: links, topology, transports, client populations.

@@ -214,6 +214,7 @@ function details(entry: ReportEntry): string {
   const fixed = Object.keys(outcome.fixed).length === 0 ? '' : ` with ${fmtParams(outcome.fixed)}`;
   text += `Sweep: ${exp.sweep.engine} on ${exp.sweep.workload}${fixed} (other parameters at their defaults); ${outcome.points} points, ${outcome.ok} ok; raw runs in \`${outcome.store}\`.\n\n`;
   text += metricTable(exp, outcome);
+  if (exp.mechanism !== undefined) text += `\n**How the model produces it.** ${exp.mechanism}\n`;
   if (outcome.failed.length > 0) {
     text += `\n**${outcome.failed.length} of ${outcome.points} points failed:**\n\n`;
     for (const f of outcome.failed) text += `- #${f.index} (replicate ${f.replicate}${Object.keys(f.params).length > 0 ? `, ${fmtParams(f.params)}` : ''}) ${f.status}: ${cell(f.error)}\n`;
@@ -228,7 +229,7 @@ function details(entry: ReportEntry): string {
 export function writeReport(input: ReportInput): string {
   const calibration = input.entries
     .filter((e) => e.experiment.calibration !== undefined)
-    .sort((a, b) => a.experiment.calibration!.localeCompare(b.experiment.calibration!));
+    .sort((a, b) => a.experiment.calibration!.localeCompare(b.experiment.calibration!, 'en', { numeric: true }));
   const others = input.entries.filter((e) => e.experiment.calibration === undefined);
   let text = '# vmft — reproduction report\n\n';
   text += VERSION_LINE(input.modelVersion, input.toolkitVersion) + '\n';

@@ -5,7 +5,7 @@ import type { ParamValue } from '../params/index.js';
 import type { RunResult } from '../scenario/result.js';
 
 /** The calibration rows of docs/design.md#calibration. */
-export const CALIBRATION_ROWS = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9'] as const;
+export const CALIBRATION_ROWS = ['C1', 'C2', 'C3', 'C4', 'C5', 'C6', 'C7', 'C8', 'C9', 'C10'] as const;
 export type CalibrationRow = (typeof CALIBRATION_ROWS)[number];
 
 /**
@@ -107,6 +107,11 @@ export interface MeasuredExperiment {
    * empty, the report says the row is outside and points to the docs.
    */
   readonly explanation?: string;
+  /**
+   * How the model produces what the experiment shows (the mechanisms behind a prediction), printed
+   * with its details.
+   */
+  readonly mechanism?: string;
   /** Run this point (replicate 0) once more in-process for its series (rows do not carry them). */
   readonly detail?: { readonly where?: Readonly<Record<string, ParamValue>> };
   readonly figure?: (ctx: FigureContext) => TopLevelSpec;

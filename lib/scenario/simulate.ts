@@ -7,6 +7,7 @@ import { Disk, Host, PageMemory, VM } from '../vm/index.js';
 import type { ClientPopulation, GuestInstance, WorkloadPreset } from '../../workloads/index.js';
 import { DirtySampler } from './dirty-sampler.js';
 import type { SeriesRecord } from '../metrics/records.js';
+import { netBufferOptions } from './net-buffers.js';
 
 /** The outcome of one simulation (one engine over one workload), before the twin comparison. */
 export interface SimulationOutcome {
@@ -86,7 +87,8 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
       contentBacked: program.contentBacked,
     });
     const disk = new Disk(Math.max(1, Math.round((params.num('vm.diskMiB') * 1024 * 1024) / 4096)), { contentBacked: program.contentBacked });
-    const vm = new VM({ sim, name: `vm${suffix(i)}`, host, memory, disk, program, cpuBound: program.cpuBound });
+    const netBuffers = preset.usesNetwork ? netBufferOptions(params, memory.pages) : undefined;
+    const vm = new VM({ sim, name: `vm${suffix(i)}`, host, memory, disk, program, cpuBound: program.cpuBound, ...(netBuffers === undefined ? {} : { netBuffers }) });
     network.attachVm(vm, service);
     return { vm, host, service, program };
   });

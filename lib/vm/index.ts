@@ -2,6 +2,7 @@ export { DirtyLog } from './dirty-log.js';
 export { PageMemory } from './memory.js';
 export { Disk, type DiskWrite } from './disk.js';
 export { Nic, NIC_RX_RING_SLOTS, type Packet } from './nic.js';
+export { NetBuffers, NET_PAGES_PER_KIB, SOCKET_BUFFER_KIB, TCP_MSS_BYTES, SEGMENTS_PER_ACK, type NetBufferOptions } from './net-buffers.js';
 export { HostCpu, type CpuClaim } from './host-cpu.js';
 export { Host } from './host.js';
 export { VCpu, type GuestProgram } from './vcpu.js';

@@ -25,6 +25,12 @@ export interface Packet {
  */
 export const NIC_RX_RING_SLOTS = 256;
 
+/** What the guest's side of the NIC moved: packets it sent, packets it took in. */
+export interface TrafficListener {
+  sent(p: Packet): void;
+  received(p: Packet): void;
+}
+
 /** An egress hook decides when a sent packet leaves the host: `release(p)` lets it go. */
 export type EgressHook = (p: Packet, release: (p: Packet) => void) => void;
 
@@ -38,6 +44,7 @@ export class Nic {
   epoch = 0;
   private seq = 0;
   private egress: EgressHook | null = null;
+  private traffic: TrafficListener | null = null;
   private transmitFn: (p: Packet) => void = () => {
     throw new Error('NIC not connected to a network');
   };
@@ -66,6 +73,11 @@ export class Nic {
     this.receiveFn = handler;
   }
 
+  /** Observe the guest's traffic (the VM dirties its network buffers from it). */
+  setTrafficListener(listener: TrafficListener | null): void {
+    this.traffic = listener;
+  }
+
   setEgressHook(hook: EgressHook | null): void {
     this.egress = hook;
   }
@@ -74,6 +86,7 @@ export class Nic {
   send(p: Omit<Packet, 'epoch' | 'seq'>): void {
     // Fields written out: a spread plus extra properties takes V8's slow path (≈100× slower).
     const pkt: Packet = { bytes: p.bytes, client: p.client, kind: p.kind, payload: p.payload, epoch: this.epoch, seq: this.seq++ };
+    this.traffic?.sent(pkt);
     if (this.egress !== null) this.egress(pkt, this.transmitFn);
     else this.transmitFn(pkt);
   }
@@ -85,6 +98,7 @@ export class Nic {
       else this._dropped++;
       return;
     }
+    this.traffic?.received(p);
     this.receiveFn(p);
   }
 
@@ -93,7 +107,10 @@ export class Nic {
     if (!paused && this.queue.length > 0) {
       const q = this.queue;
       this.queue = [];
-      for (const p of q) this.receiveFn(p);
+      for (const p of q) {
+        this.traffic?.received(p);
+        this.receiveFn(p);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ import { IDLE_GUEST_DEMAND_CORES, LOG_DIRTY_TRAP_NS } from './cost-model.js';
 import type { Disk } from './disk.js';
 import type { Host } from './host.js';
 import type { PageMemory } from './memory.js';
+import { NetBuffers, type NetBufferOptions } from './net-buffers.js';
 import { Nic } from './nic.js';
 import { type GuestProgram, VCpu } from './vcpu.js';
 
@@ -24,6 +25,8 @@ export interface VmOptions {
   readonly cpuBound: boolean;
   readonly idleDemandCores?: number;
   readonly trapNs?: number;
+  /** The guest kernel's network memory: traffic over the NIC dirties it (lib/vm/net-buffers.ts). */
+  readonly netBuffers?: NetBufferOptions;
 }
 
 /**
@@ -37,6 +40,8 @@ export class VM {
   readonly name: string;
   readonly nic: Nic;
   readonly vcpu: VCpu;
+  /** The network-buffer region traffic dirties, or null when the run has none. */
+  readonly netBuffers: NetBuffers | null;
   private readonly program: GuestProgram;
   private _host: Host;
   private _memory: PageMemory;
@@ -54,6 +59,13 @@ export class VM {
     this._disk = opts.disk;
     this.program = opts.program;
     this.nic = new Nic();
+    const nb = opts.netBuffers === undefined ? null : new NetBuffers(opts.netBuffers);
+    this.netBuffers = nb;
+    if (nb !== null) {
+      if (nb.firstPage < 0 || nb.firstPage + nb.pages > opts.memory.pages) throw new Error(`network buffers [${nb.firstPage}, ${nb.firstPage + nb.pages}) outside guest memory`);
+      // Writes go to the memory the VM has at the time (after a migration or failover, the new one).
+      this.nic.setTrafficListener({ sent: (p) => nb.sent(this._memory, p), received: (p) => nb.received(this._memory, p) });
+    }
     this.vcpu = new VCpu({
       sim: opts.sim,
       memory: opts.memory,

@@ -17,7 +17,7 @@ import { validateSpec } from '../../lib/sweep/index.js';
 const measured = EXPERIMENTS.filter((e): e is MeasuredExperiment => e.kind === 'measured');
 
 describe('the experiment list', () => {
-  it('covers every calibration row C1–C9 exactly once, in order', () => {
+  it('covers every calibration row C1–C10 exactly once, in order', () => {
     expect(EXPERIMENTS.filter((e) => e.calibration !== undefined).map((e) => e.calibration)).toEqual([...CALIBRATION_ROWS]);
   });
 

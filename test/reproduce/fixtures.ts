@@ -4,7 +4,7 @@ import type { CheckResult, ConfigurationExperiment, MeasuredExperiment } from '.
 import { toleranceOf } from '../../lib/reproduce/index.js';
 
 /** A measured calibration experiment with one check, for report tests. */
-export function calibrationExperiment(row: 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7' | 'C8', published: number, explanation?: string): MeasuredExperiment {
+export function calibrationExperiment(row: 'C1' | 'C2' | 'C3' | 'C4' | 'C5' | 'C6' | 'C7' | 'C8' | 'C10', published: number, explanation?: string): MeasuredExperiment {
   return {
     kind: 'measured',
     id: `exp-${row.toLowerCase()}`,

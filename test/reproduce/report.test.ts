@@ -135,4 +135,14 @@ describe('writeReport', () => {
     expect(text).toContain('**1 of 3 points failed:**');
     expect(text).toContain('- #2 (replicate 2, remus.epochMs = 25) timeout: exceeded the time limit of 60 s');
   });
+
+  it('orders C10 after C9, and prints an experiment’s mechanism with its details', () => {
+    const c10 = { ...calibrationExperiment('C10', 20), mechanism: 'Every byte served dirties a page somewhere.' };
+    const text = writeReport({ ...input, entries: [...entries, ran(c10, [19, 20, 21])] });
+    expect(text.indexOf('| C10 |')).toBeGreaterThan(text.indexOf('| C9 |'));
+    expect(text.indexOf('| C10 |')).toBeGreaterThan(0);
+    const details = text.slice(text.indexOf('### Experiment for C10'));
+    expect(details).toContain('**How the model produces it.** Every byte served dirties a page somewhere.');
+  });
 });
+

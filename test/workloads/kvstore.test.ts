@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildRun, resolveRunParams, runScenario } from '../../lib/scenario/index.js';
 import { unprotectedEngine } from '../../lib/engines/unprotected/index.js';
 import { ms, s } from '../../lib/sim/index.js';
-import { PageMemory } from '../../lib/vm/index.js';
+import { DirtyLog, PageMemory } from '../../lib/vm/index.js';
 import { KvTable, keyOf, kvGeometry, valueOf } from '../../workloads/kvstore/table.js';
 import { kvstore, type KvstoreGuest, type KvstorePopulation } from '../../workloads/presets/kvstore.js';
 
@@ -240,5 +240,32 @@ describe('kvstore reply verification', () => {
     expect(h.clients.stalledSessions(s(3))).toBe(0);
     expect(h.pop.invariants().noLostAckedWrite).toBe(true);
     expect(h.pop.invariants().repliesConsistent).toBe(true);
+  });
+});
+
+describe('kvstore and the network buffers traffic dirties', () => {
+  it('the NIC’s writes stay above the table: no page the NIC writes is a page of the table', () => {
+    const p = resolveRunParams('unprotected', 'kvstore', { 'run.durationS': 2 });
+    const run = buildRun(unprotectedEngine, kvstore, p, 1, []);
+    const { vm, program } = run.guests[0]!;
+    const memory = vm.memory;
+    const pages = memory.pages;
+    const netBuffers = vm.netBuffers!;
+    const geo = kvGeometry(p.num('workload.records'), p.num('workload.keyBytes'), p.num('workload.valueBytes'), 4096);
+    const tableEnd = Math.ceil(geo.endByte / 4096);
+    run.start();
+    memory.observer = new DirtyLog(pages);
+    run.sim.run(s(2));
+    expect(netBuffers.writes).toBeGreaterThan(100);
+    expect(netBuffers.firstPage).toBeGreaterThanOrEqual(tableEnd);
+    // Written pages: the table's (by the store) and the network region's; nothing the NIC wrote is below it.
+    const written = Array.from(memory.observer.peek());
+    expect(written.some((pg) => pg >= netBuffers.firstPage)).toBe(true);
+    expect(written.every((pg) => pg < tableEnd || pg >= netBuffers.firstPage)).toBe(true);
+    expect(Object.values(program.invariants())).not.toContain(false);
+  });
+
+  it('a network-buffer region that would reach into the table is bad input naming vm.netBufferMiB', () => {
+    expect(() => runScenario({ engine: 'unprotected', workload: 'kvstore', params: { 'vm.memoryMiB': 4, 'vm.netBufferMiB': 2, 'workload.records': 1000, 'workload.valueBytes': 2000 } })).toThrow(/vm\.netBufferMiB/);
   });
 });

@@ -15,10 +15,10 @@ describe('quake3 (Clark fig. 10–11, C1)', () => {
     expect(gap).toBeLessThan(down + 50);
     expect(r.invariants.memoryConsistent).toBe(true);
   });
-  it('dirties a hot set every frame plus a moving cursor: ≈ 4–5.5 MiB/s of distinct pages over a second', () => {
+  it('dirties a hot set every frame plus a moving cursor, and its network buffers: ≈ 4–6.5 MiB/s of distinct pages over a second', () => {
     const r = runScenario({ engine: 'unprotected', workload: 'quake3', params: { 'run.durationS': 5 } });
     const mib = r.series.dirty!.slice(1).map((x) => x.dirtyMiBPerS as number);
     for (const m of mib) expect(m).toBeGreaterThan(4.0);
-    for (const m of mib) expect(m).toBeLessThan(5.5);
+    for (const m of mib) expect(m).toBeLessThan(6.5);
   });
 });

@@ -9,7 +9,7 @@ const NS_PER_S = 1e9;
 /**
  * A Linux kernel build (Remus fig. 6, C4): a fixed amount of CPU work — ≈310 s on the Remus
  * testbed with no protection — that keeps the vCPU busy, and a compiler-like writable working
- * set: a small hot set (stacks, allocator metadata, the object being built) rewritten every few
+ * set: a small hot set (stacks, page tables, allocator metadata, the object being built) rewritten every few
  * milliseconds — every checkpoint sends all of it, however short the epoch — and a stream of fresh
  * pages (new heap, objects, page cache) swept through a larger region, so a longer epoch sends
  * more of those but the hot set only once: overhead grows with the checkpoint rate. It writes its
@@ -20,12 +20,18 @@ const NS_PER_S = 1e9;
  * region sequentially. Neither draws a random number per write, so a 310 s build costs little
  * to simulate.
  *
- * Calibration: the cold write rate is fitted so that Remus at 40 checkpoints/s costs ≈100 % (C4:
- * 103 %) on the C9 testbed (domain 0 shares the guest's core); the replication stream that
- * results (31–36 MB/s raw) is then checked against C6's 35–50 MB/s. The bytes-changed model (how
- * much of a page one write changes, and how compressible page contents are) is declared for
- * checkpoint compression; the content entropy was fitted to C6 (XOR ≈ 7–20 MB/s, hybrid ≈ 3–5 MB/s,
- * typically 10:1 — the model gives 18 MB/s, 5 MB/s and 7.6:1).
+ * Calibration (C4, Remus fig. 6: 31 / 52 / 80 / 103 % at 10 / 20 / 30 / 40 checkpoints/s, on the C9
+ * testbed where domain 0 shares the guest's core): the overhead is nearly proportional to the
+ * checkpoint rate, so most of it is a cost per checkpoint that hardly depends on the epoch's length
+ * — the hot set, which every checkpoint sends whole (its size is fitted to the curve's slope) —
+ * and a smaller part grows with time run — the fresh pages (their rate is fitted to the curve's
+ * level at 10/s). A guest-side cost per checkpoint (Xen 3 drops every shadow page table at each
+ * log-dirty CLEAN, so the guest re-faults them) would give the same shape, but it sends nothing:
+ * fitting it in place of the hot set leaves the replication stream at ≈ 26 MB/s, below C6's
+ * 35–50 MB/s (docs/remus.md). The stream that results (≈ 32 MB/s raw at 40/s) is checked against
+ * C6. The bytes-changed model (how much of a page one write changes, and how compressible page
+ * contents are) is declared for checkpoint compression; the content entropy was fitted to C6
+ * (XOR ≈ 7–20 MB/s, hybrid ≈ 3–5 MB/s, typically 10:1).
  */
 export const kernelCompile: WorkloadPreset = {
   name: 'kernel-compile',
@@ -34,9 +40,9 @@ export const kernelCompile: WorkloadPreset = {
   params: [
     numberParam('workload.workS', 310, 'CPU work of the build, s at full speed (C4: ≈310 s native on the Remus testbed)', { positive: true }),
     numberParam('workload.workingSetMiB', 128, 'writable region of the build: heap, stacks, page cache of sources and objects, MiB', { positive: true }),
-    numberParam('workload.hotSetMiB', 0.5, 'hot set rewritten every few ms (stacks, allocator metadata, the current object’s heap), MiB', { positive: true }),
-    numberParam('workload.hotWritesPerS', 12_000, 'page writes per second of guest time into the hot set (≈ every hot page each 10 ms)', { min: 0 }),
-    numberParam('workload.coldWritesPerS', 6_000, 'fresh pages per second of guest time (new heap, objects, page cache), written in a sweep (fitted to C4’s 103 % at 40 checkpoints/s)', { min: 0 }),
+    numberParam('workload.hotSetMiB', 0.7, 'hot set rewritten within every epoch however short (stacks, page tables, allocator metadata, the current object’s heap), MiB (fitted to C4’s slope: the overhead each extra checkpoint per second adds)', { positive: true }),
+    numberParam('workload.hotWritesPerS', 16_000, 'page writes per second of guest time into the hot set (≈ every hot page each 11 ms, so every epoch sees all of it)', { min: 0 }),
+    numberParam('workload.coldWritesPerS', 2_600, 'fresh pages per second of guest time (new heap, objects, page cache), written in a sweep (fitted to C4’s intercept: the overhead at 10 checkpoints/s)', { min: 0 }),
     numberParam('workload.diskWritesPerS', 120, 'object files written, 4 KiB blocks per second of guest time (≈150 MB of objects per build)', { min: 0 }),
     numberParam('workload.bytesChangedPerWrite', 256, 'declared write model: bytes one page write changes (a few cache lines)', { min: 1 }),
     numberParam('workload.runsPerWrite', 4, 'declared write model: contiguous runs those bytes form', { min: 1 }),

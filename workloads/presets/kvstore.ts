@@ -35,7 +35,9 @@ export const kvstore: WorkloadPreset = {
     numberParam('workload.thinkMs', 10, 'mean think time between a reply and the next request (exponential), ms', { min: 0 }),
     numberParam('workload.requestCpuUs', KV_REQUEST_CPU_US, 'guest CPU per request, µs (estimate)', { min: 0 }),
   ],
-  defaults: { 'vm.memoryMiB': 64, 'run.durationS': 30 },
+  // What the store writes to answer a request is its table (modelled); of the network buffers
+  // (lib/vm/net-buffers.ts) only the receive ring and the socket buffers are its traffic's.
+  defaults: { 'vm.memoryMiB': 64, 'run.durationS': 30, 'vm.netCopiedShare': 0 },
   fixedWork: false,
   usesNetwork: true,
   guest(env) {
@@ -47,6 +49,11 @@ export const kvstore: WorkloadPreset = {
     const memBytes = p.num('vm.memoryMiB') * 1024 * 1024;
     if (geo.endByte > memBytes)
       throw new InputError('vm.memoryMiB', `the store needs ${(geo.endByte / 2 ** 20).toFixed(1)} MiB for ${records} records of ${valueBytes} bytes`, `≥ ${Math.ceil(geo.endByte / 2 ** 20)}`);
+    // The guest kernel's network buffers sit at the top of memory (lib/vm/net-buffers.ts): the table
+    // stays below them, so traffic never writes a page of it.
+    const netBytes = p.num('vm.netBufferMiB') * 1024 * 1024;
+    if (geo.endByte > memBytes - netBytes)
+      throw new InputError('vm.netBufferMiB', `the store (${(geo.endByte / 2 ** 20).toFixed(1)} MiB) and the network buffers do not fit vm.memoryMiB = ${p.num('vm.memoryMiB')}`, `≤ ${Math.floor((memBytes - geo.endByte) / 2 ** 20)}`);
     const table = new KvTable(geo);
     const cpuNs = p.num('workload.requestCpuUs') * 1000;
     let vm: VM | null = null;

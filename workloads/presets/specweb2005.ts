@@ -46,7 +46,8 @@ export const specweb2005: WorkloadPreset = {
     numberParam('workload.serverWorkers', SPECWEB_SERVER_WORKERS, 'server processes; a session holds one for a whole page (calibrated on C5)', { min: 1, max: 100_000, integer: true }),
     numberParam('workload.workingSetMiB', 256, 'memory the server writes to (heap, page cache, socket buffers), MiB (estimate)', { positive: true }),
   ],
-  defaults: { 'vm.memoryMiB': 1024, 'run.durationS': 120 },
+  // Network buffers for up to 512 sessions × 2 connections, each with its socket buffer.
+  defaults: { 'vm.memoryMiB': 1024, 'run.durationS': 120, 'vm.netBufferMiB': 64 },
   fixedWork: false,
   usesNetwork: true,
   guest(env) {

@@ -14,7 +14,7 @@ import { testbed } from './testbed.js';
  * with the flag instead of the default text.
  */
 
-/** Every experiment of the reproduction, in report order: calibration rows C1–C9, then the rest. */
+/** Every experiment of the reproduction, in report order: calibration rows C1–C10, then the rest. */
 export const EXPERIMENTS: readonly Experiment[] = [
   clarkQuake3, // C1
   clarkMmuncher, // C2
@@ -25,8 +25,8 @@ export const EXPERIMENTS: readonly Experiment[] = [
   remusSuspend, // C7
   clarkSpecCint, // C8
   testbed, // C9
+  remusSpecweb, // C10
   clarkApache,
-  remusSpecweb,
   remusPostmark,
   remusFailover,
   wwsSynthetic,
