@@ -281,8 +281,11 @@ export class Migration {
     // the cache on every page. Such a pass marks what it sends and copies the marked pages in
     // address order when it ends. A page written between its send and the end of the pass is
     // dirty already, so it is sent again in the next round; what the target holds at the switch
-    // is the same.
+    // is the same — and the target gets each page's version as it was when sent, so a page that
+    // a later round fails to resend shows at the switch, whatever the order.
     const marks = xenAll ? this.sentMarks(units) : null;
+    const sentVersions = marks !== null ? this.sentVersionsBuffer(units) : null;
+    const sv = image.sourceVersions;
     let sent = 0;
     let skipped = 0;
     let k = 0;
@@ -295,6 +298,7 @@ export class Migration {
           if (skip && log.isDirty(p)) skipped++;
           else {
             marks[p] = 1;
+            sentVersions![p] = sv[p]!;
             b++;
           }
         }
@@ -318,11 +322,18 @@ export class Migration {
       yield this.transmit(b * image.unitBytes);
       this.checkAbort();
     }
-    if (marks !== null) copyMarked(image, marks);
+    if (marks !== null) copyMarked(image, marks, sentVersions!);
     return { sent, skipped, bytes: sent * image.unitBytes };
   }
 
   private marks: Uint8Array | null = null;
+  private sentVersions: Uint32Array | null = null;
+
+  /** Each marked page's version at its send, reused across passes (only marked entries are read). */
+  private sentVersionsBuffer(units: number): Uint32Array {
+    if (this.sentVersions === null || this.sentVersions.length !== units) this.sentVersions = new Uint32Array(units);
+    return this.sentVersions;
+  }
 
   /** A cleared byte per page, reused across passes. */
   private sentMarks(units: number): Uint8Array {
@@ -360,15 +371,15 @@ export class Migration {
   }
 }
 
-/** Copy the marked units, run by run in address order. */
-function copyMarked(image: Image, marks: Uint8Array): void {
+/** Copy the marked units, run by run in address order, with their versions as sent. */
+function copyMarked(image: Image, marks: Uint8Array, sentVersions: Uint32Array): void {
   const n = marks.length;
   let i = 0;
   while (i < n) {
     while (i < n && marks[i] === 0) i++;
     const first = i;
     while (i < n && marks[i] === 1) i++;
-    if (i > first) image.copyRange(first, i);
+    if (i > first) image.copyRangeAsSent(first, i, sentVersions);
   }
 }
 
