@@ -54,6 +54,8 @@ export interface WorkloadPreset {
   readonly fixedWork: boolean;
   /** Whether it needs a network with clients. */
   readonly usesNetwork: boolean;
+  /** Its guest keeps the bytes of its memory and disk (not only versions): sizes are then bounded. */
+  readonly contentBacked?: boolean;
   create(env: WorkloadEnv): WorkloadInstance;
 }
 

@@ -38,6 +38,7 @@ export const kvstore: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 64, 'run.durationS': 30 },
   fixedWork: false,
   usesNetwork: true,
+  contentBacked: true,
   create(env) {
     const p = env.params;
     const records = p.num('workload.records');

@@ -53,6 +53,8 @@ export class Migration {
   diskBytesSent = 0;
   memoryPagesSent = 0;
   lastRoundBytes = 0;
+  /** Bytes of the round under way (batches on the wire already), not yet in the sums above. */
+  roundBytesSoFar = 0;
   memoryRounds = 0;
   stopReason: StopReason | null = null;
   memoryConsistent: boolean | null = null;
@@ -320,8 +322,10 @@ export class Migration {
       if (b === 0) continue;
       sent += b;
       yield this.transmit(b * image.unitBytes);
+      this.roundBytesSoFar += b * image.unitBytes;
       this.checkAbort();
     }
+    this.roundBytesSoFar = 0; // the caller adds the round's bytes to its sums
     if (marks !== null) copyMarked(image, marks, sentVersions!);
     return { sent, skipped, bytes: sent * image.unitBytes };
   }
