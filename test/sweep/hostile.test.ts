@@ -44,7 +44,7 @@ function specFile(dir: string, spec: unknown, name = 'spec.json'): string {
   return p;
 }
 
-const good = { name: 'hostile', engine: 'remus', workload: 'idle', params: { y: 'k' }, grid: { x: [1, 2, 3] }, replicates: 2, seed: 4 };
+const good = { name: 'hostile', engine: 'remus' as const, workload: 'idle', params: { y: 'k' }, grid: { x: [1, 2, 3] }, replicates: 2, seed: 4 };
 
 /** The bytes of a store's files (to show a refusal touched nothing). */
 const snapshot = (dir: string): string[] => [MANIFEST_FILE, RUNS_FILE, LOCK_FILE].map((f) => (existsSync(join(dir, f)) ? readFileSync(join(dir, f), 'utf8') : '<none>'));
