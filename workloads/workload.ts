@@ -86,6 +86,8 @@ export interface WorkloadPreset {
   guest(env: GuestEnv): GuestInstance;
   /** The client population of one service; absent for workloads without clients. */
   readonly clients?: (env: ClientEnv) => ClientPopulation;
+  /** Its guest keeps the bytes of its memory and disk (not only versions): sizes are then bounded. */
+  readonly contentBacked?: boolean;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { ScheduledFault } from '../faults/index.js';
+import type { FaultKind, ScheduledFault } from '../faults/index.js';
 import type { Network, Service } from '../net/index.js';
 import type { ParamSpec, ParamValue, Params } from '../params/index.js';
 import type { SeriesRecord } from '../metrics/records.js';
@@ -86,6 +86,8 @@ export interface EngineDef {
   readonly derivedDefaults?: (input: Readonly<Record<string, ParamValue>>) => Readonly<Record<string, ParamValue>>;
   /** The hosts, guest VMs and services a run of this configuration needs (default `DEFAULT_LAYOUT`). */
   readonly layout?: (params: Params) => RunLayout;
+  /** The fault kinds this engine can apply (default: all); a run asking for another is bad input. */
+  readonly faultKinds?: readonly FaultKind[];
   /** Named policy presets (`vmft list policies`), if the engine has any. */
   readonly policies?: ReadonlyArray<{ readonly name: string; readonly description: string }>;
   create(ctx: EngineContext): EngineInstance;

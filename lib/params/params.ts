@@ -69,6 +69,12 @@ export class Params {
   }
 }
 
+/**
+ * A number written as text: a plain decimal literal, nothing around it — no hex, no separators,
+ * no spaces, no NaN or Infinity (and one too large for a double is refused as not finite).
+ */
+export const NUMBER_LITERAL = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+
 /** Convert and check one value against its spec. Strings are parsed (they come from `--set`). */
 export function coerceParam(spec: ParamSpec, raw: ParamValue): ParamValue {
   const bad = (problem: string): never => {
@@ -91,8 +97,8 @@ export function coerceParam(spec: ParamSpec, raw: ParamValue): ParamValue {
     case 'number': {
       let n: number;
       if (typeof raw === 'number') n = raw;
-      else if (typeof raw === 'string' && raw.trim() !== '' && Number.isFinite(Number(raw))) n = Number(raw);
-      else return bad(`${JSON.stringify(raw)} is not a number`);
+      else if (typeof raw === 'string' && NUMBER_LITERAL.test(raw)) n = Number(raw);
+      else return bad(`${JSON.stringify(raw)} is not a number (a plain decimal literal such as 5, -0.25 or 1e6)`);
       if (!Number.isFinite(n)) bad(`${n} is not finite`);
       if (spec.integer && !Number.isInteger(n)) bad(`${n} is not an integer`);
       if (spec.min !== undefined && n < spec.min) bad(`${n} is out of range`);

@@ -1,4 +1,6 @@
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { InputError } from '../params/index.js';
+import { ensureWritableDir } from '../sweep/index.js';
 import { join } from 'node:path';
 import type { SweepProgress } from '../sweep/index.js';
 import { MODEL_VERSION, TOOLKIT_VERSION } from '../version.js';
@@ -50,6 +52,12 @@ export interface ReproduceResult {
   readonly wallMs: Readonly<Record<string, number>>;
 }
 
+/** Whether a REPORT.md was written by a full run (its "Produced by" line has no quick mode). */
+function isFullReport(text: string): boolean {
+  const line = text.split('\n').find((l) => l.startsWith('- Produced by:'));
+  return line !== undefined && !line.includes('quick mode');
+}
+
 /** A figure from an earlier run of an experiment that drew none this time would mislead: removed. */
 function removeFigure(out: string, id: string): void {
   for (const ext of ['svg', 'png']) {
@@ -67,7 +75,12 @@ export async function reproduce(opts: ReproduceOptions = {}): Promise<ReproduceR
   const quick = opts.quick ?? false;
   const out = opts.out ?? (quick ? DEFAULT_QUICK_OUT : DEFAULT_OUT);
   const experiments = opts.experiments ?? EXPERIMENTS;
-  mkdirSync(out, { recursive: true });
+  if (experiments.length === 0) throw new InputError('experiments', 'none chosen: the report would be empty', 'one or more experiments');
+  ensureWritableDir(out);
+  // A quick report never replaces a full one (its numbers are not the reproduction's).
+  const existing = join(out, REPORT_FILE);
+  if (quick && existsSync(existing) && isFullReport(readFileSync(existing, 'utf8')))
+    throw new InputError(out, `holds a full report (${REPORT_FILE}); a quick run would replace it`, 'another folder for the quick report (default results/quick)');
   const entries: ReportEntry[] = [];
   const figures: string[] = [];
   const wallMs: Record<string, number> = {};

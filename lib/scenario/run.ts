@@ -4,6 +4,7 @@ import { MODEL_VERSION } from '../version.js';
 import { getWorkload, type WorkloadPreset } from '../../workloads/index.js';
 import { COMMON_PARAMS } from './common-params.js';
 import { getEngine } from './engines.js';
+import { checkRunLimits } from './limits.js';
 import type { EngineName, RunRequest, RunResult } from './result.js';
 import { simulate } from './simulate.js';
 
@@ -33,7 +34,8 @@ export function resolveRunParams(engineName: string, workloadName: string, input
 export function validateRequest(req: RunRequest): void {
   checkSeed(req.seed ?? 1);
   const params = resolveRunParams(req.engine, req.workload, req.params);
-  faultSchedule(params, params.num('run.durationS'));
+  const faults = faultSchedule(params, params.num('run.durationS'));
+  checkRunLimits(getEngine(req.engine), getWorkload(req.workload), params, req.params ?? {}, faults);
 }
 
 /**
@@ -48,9 +50,15 @@ export function runScenario(req: RunRequest): RunResult {
   const preset = getWorkload(req.workload);
   const params = resolveRunParams(req.engine, req.workload, req.params);
   const faults = faultSchedule(params, params.num('run.durationS'));
+  checkRunLimits(engine, preset, params, req.params ?? {}, faults);
 
   const main = simulate(engine, preset, params, seed, faults);
   const metrics: Record<string, number | boolean> = { ...main.metrics };
+  // A fault scheduled after fixed work finished never happened: say how many did.
+  if (faults.length > 0) {
+    const endS = preset.fixedWork && main.metrics.completed === true ? (main.metrics.completionTimeS as number) : params.num('run.durationS');
+    metrics.faultsInjected = faults.filter((f) => f.atNs / 1e9 < endS).length;
+  }
   if (engine.name !== 'unprotected') {
     const unprotected = getEngine('unprotected');
     const twinParams = resolveParams([...COMMON_PARAMS, ...preset.params], withoutKeys(params.values, engine.params.map((p) => p.key)));

@@ -54,11 +54,11 @@ export function pointCount(spec: SweepSpec): number {
  */
 export function expandSpec(spec: SweepSpec, modelVersion: string = MODEL_VERSION): SweepPoint[] {
   const keys = Object.keys(spec.grid).sort();
-  const combos: Record<string, ParamValue>[] = [{}];
+  let combos: Record<string, ParamValue>[] = [{}];
   for (const key of keys) {
     const next: Record<string, ParamValue>[] = [];
     for (const c of combos) for (const v of spec.grid[key]!) next.push({ ...c, [key]: v });
-    combos.splice(0, combos.length, ...next);
+    combos = next;
   }
   const points: SweepPoint[] = [];
   for (const combo of combos) {

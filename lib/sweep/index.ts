@@ -11,7 +11,7 @@ export {
 export { expandSpec, pointCount, pointId, pointSeed, pointRequest, type SweepPoint } from './grid.js';
 export { parseShard, formatShard, resolveShard, inShard, type Shard } from './shard.js';
 export { deterministicPart, type SweepRow } from './row.js';
-export { readStore, readManifest, RUNS_FILE, type SweepManifest } from './store.js';
+export { readStore, readManifest, ensureWritableDir, MANIFEST_FILE, RUNS_FILE, LOCK_FILE, type SweepManifest } from './store.js';
 export { mergeStores } from './merge.js';
 export { progressReporter, formatDuration, type SweepProgress, type ProgressReporter } from './progress.js';
 export { DEFAULT_RUNNER, type RunnerRef } from './runner.js';

@@ -1,10 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { InputError } from '../params/index.js';
 import { TOOLKIT_VERSION } from '../version.js';
 import { expandSpec } from './grid.js';
 import type { SweepRow } from './row.js';
-import { checkSameSweep, readManifest, readStore, RUNS_FILE, writeFileAtomic, writeManifest, type StoreContents, type SweepManifest } from './store.js';
+import { checkSameSweep, ensureWritableDir, readManifest, readStore, RUNS_FILE, writeFileAtomic, writeManifest, type StoreContents, type SweepManifest } from './store.js';
 
 export interface MergeResult {
   readonly manifest: SweepManifest;
@@ -61,7 +60,7 @@ export function mergeStores(dirs: readonly string[], out: string): MergeResult {
     startedAt: times.map((m) => m.startedAt).sort()[0]!,
     endedAt: ended.length === 0 ? null : ended.sort()[ended.length - 1]!,
   };
-  mkdirSync(out, { recursive: true });
+  ensureWritableDir(out, 'merged store folder');
   writeFileAtomic(join(out, RUNS_FILE), rows.map((r) => JSON.stringify(r) + '\n').join(''));
   writeManifest(out, manifest);
   return { manifest, rows, missing: points.length - rows.length, duplicates };

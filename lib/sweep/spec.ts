@@ -6,6 +6,10 @@ import { canonicalJson, sha256Hex } from './canonical.js';
 
 /** Seeds are unsigned 32-bit integers: the range every seeded stream accepts. */
 export const MAX_SEED = 0xffffffff;
+/** Points a sweep may expand to (each is a row in memory and in its store). */
+export const MAX_SWEEP_POINTS = 1_000_000;
+/** Node's timers hold at most 2^31 − 1 ms: a longer per-point limit would fire at once. */
+export const MAX_TIME_LIMIT_S = Math.floor((2 ** 31 - 1) / 1000);
 
 const paramValue = z
   .union([z.number(), z.boolean(), z.string()])
@@ -40,6 +44,7 @@ export const SweepSpecSchema = z
     timeLimitS: z
       .number()
       .positive()
+      .max(MAX_TIME_LIMIT_S)
       .optional()
       .meta({ description: 'Per-point wall-clock limit in seconds; a point over it is cancelled and recorded as `timeout`.' }),
   })
@@ -69,11 +74,11 @@ function allowedFor(path: readonly PropertyKey[]): string {
       if (path.length > 2) return 'a number, boolean or string';
       return path.length > 1 ? 'a non-empty list of distinct numbers, booleans or strings' : 'an object of dotted keys → lists';
     case 'replicates':
-      return 'an integer ≥ 1';
+      return `an integer ≥ 1 (grid combinations × replicates ≤ ${MAX_SWEEP_POINTS.toLocaleString('en-US')})`;
     case 'seed':
       return `an integer 0 … ${MAX_SEED}`;
     case 'timeLimitS':
-      return 'a number of seconds > 0';
+      return `a number of seconds > 0 and ≤ ${MAX_TIME_LIMIT_S} (Node's timer range)`;
     default:
       return `an object with the fields ${TOP_LEVEL.join(', ')}`;
   }
@@ -158,7 +163,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  */
 function semanticIssues(input: unknown): SpecIssue[] {
   const out: SpecIssue[] = [];
-  if (!isRecord(input) || !isRecord(input.grid)) return out;
+  if (!isRecord(input)) return out;
+  // Points: combinations × replicates, bounded (a billion replicates would fill memory first).
+  const replicates = typeof input.replicates === 'number' && input.replicates >= 1 ? input.replicates : 1;
+  const combos = isRecord(input.grid) ? Object.values(input.grid).reduce<number>((n, vs) => n * (Array.isArray(vs) ? Math.max(1, vs.length) : 1), 1) : 1;
+  if (combos * replicates > MAX_SWEEP_POINTS)
+    out.push({
+      field: replicates > 1 ? 'replicates' : 'grid',
+      problem: `${combos.toLocaleString('en-US')} combination${combos === 1 ? '' : 's'} × ${replicates.toLocaleString('en-US')} replicate${replicates === 1 ? '' : 's'} is over the limit of ${MAX_SWEEP_POINTS.toLocaleString('en-US')} points (each point is a row in memory and in the store)`,
+      allowed: `grid combinations × replicates ≤ ${MAX_SWEEP_POINTS.toLocaleString('en-US')}`,
+    });
+  if (!isRecord(input.grid)) return out;
   const params = isRecord(input.params) ? input.params : {};
   for (const [key, values] of Object.entries(input.grid)) {
     if (key in params)

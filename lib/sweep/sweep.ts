@@ -115,12 +115,8 @@ export async function sweep(specInput: SweepSpecInput | SweepSpec | string, opts
     startedAt: new Date().toISOString(),
     endedAt: null,
   };
-  const store = opts.out === undefined ? undefined : StoreWriter.open(opts.out, manifest);
+  const store = opts.out === undefined ? undefined : StoreWriter.open(opts.out, manifest, new Set(all.map((p) => p.id)));
   try {
-    const ids = new Set(all.map((p) => p.id));
-    const foreign = store?.existing.find((r) => !ids.has(r.id));
-    if (foreign !== undefined)
-      throw new InputError(opts.out!, `holds row ${foreign.id} (index ${foreign.index}) that is not a point of this spec`, 'a store written by this spec');
     const done = new Map<string, SweepRow>();
     const mineIds = new Set(mine.map((p) => p.id));
     for (const r of store?.existing ?? []) if (mineIds.has(r.id) && !done.has(r.id)) done.set(r.id, r);

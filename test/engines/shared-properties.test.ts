@@ -16,7 +16,7 @@ const ENGINE_PARAMS: Record<string, Record<string, number | string | boolean>> =
 const REQUIRED_INVARIANTS: Record<string, string[]> = {
   unprotected: [],
   migration: ['memoryConsistent'],
-  remus: ['memoryConsistent', 'diskConsistent', 'noLostOutput'],
+  remus: ['memoryConsistent', 'diskConsistent', 'noLostOutput', 'outputCommitted'],
 };
 
 const withoutWall = (r: RunResult): string => JSON.stringify({ ...r, metrics: { ...r.metrics, wallMs: 0 } });

@@ -18,7 +18,7 @@ describe('postmark preset (Remus fig. 9)', () => {
     });
     expect(r.metrics.completed).toBe(true);
     expect(Math.abs(r.metrics.overheadPct as number)).toBeLessThan(1);
-    expect(r.invariants).toEqual({ noLostOutput: true, diskConsistent: true });
+    expect(r.invariants).toEqual({ noLostOutput: true, outputCommitted: true, diskConsistent: true });
     expect(r.metrics.replicationMbps as number).toBeGreaterThan(0);
   });
 
@@ -26,7 +26,7 @@ describe('postmark preset (Remus fig. 9)', () => {
     const r = runScenario({ engine: 'remus', workload: 'postmark', params: { 'workload.transactions': 1000 } });
     expect(r.metrics.overheadPct as number).toBeGreaterThan(0);
     expect(r.metrics.overheadPct as number).toBeLessThan(15);
-    expect(r.invariants).toEqual({ noLostOutput: true, memoryConsistent: true, diskConsistent: true });
+    expect(r.invariants).toEqual({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true });
   });
 
   it('remus.memory=false with net buffering on is bad input', () => {

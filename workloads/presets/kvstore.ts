@@ -40,6 +40,7 @@ export const kvstore: WorkloadPreset = {
   defaults: { 'vm.memoryMiB': 64, 'run.durationS': 30, 'vm.netCopiedShare': 0 },
   fixedWork: false,
   usesNetwork: true,
+  contentBacked: true,
   guest(env) {
     const p = env.params;
     const records = p.num('workload.records');

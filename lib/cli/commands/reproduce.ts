@@ -63,12 +63,19 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
       const out = flags.out ?? (flags.quick === true ? DEFAULT_QUICK_OUT : DEFAULT_OUT);
       if (out.trim() === '') throw new InputError('--out', 'empty', 'a folder');
       const all = deps.experiments ?? EXPERIMENTS;
-      const chosen = flags.only === undefined ? all : selectExperiments(flags.only.split(',').map((s) => s.trim()).filter((s) => s !== ''), all);
+      const ids = flags.only?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      if (ids !== undefined && ids.length === 0) throw new InputError('--only', `${JSON.stringify(flags.only)} names no experiment`, all.map((e) => e.id).join(' | '));
+      const chosen = ids === undefined ? all : selectExperiments(ids, all);
       const quick = flags.quick === true;
       const command = `vmft reproduce${quick ? ' --quick' : ''}${flags.only === undefined ? '' : ` --only ${chosen.map((e) => e.id).join(',')}`}`;
       const stop = new AbortController();
-      const onSigint = (): void => stop.abort();
-      process.once('SIGINT', onSigint);
+      let signalName: NodeJS.Signals | undefined;
+      const onSignal = (name: NodeJS.Signals): void => {
+        signalName ??= name;
+        stop.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       let bar: ProgressReporter | undefined;
       const started = performance.now();
       try {
@@ -105,10 +112,11 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
       } catch (e) {
         bar?.stop();
         if (!(e instanceof SweepAbortedError)) throw e;
-        stderr.write(`reproduce: interrupted; finished points are kept in ${join(out, 'stores')} — rerun the same command to resume\n`);
-        setExitCode(130);
+        stderr.write(`reproduce: interrupted${signalName === undefined ? '' : ` (${signalName})`}; finished points are kept in ${join(out, 'stores')} — rerun the same command to resume\n`);
+        setExitCode(signalName === 'SIGTERM' ? 143 : 130);
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
       }
     });
 }

@@ -7,7 +7,10 @@ import { formatRun } from '../format.js';
 export function collectSet(value: string, previous: Record<string, ParamValue>): Record<string, ParamValue> {
   const eq = value.indexOf('=');
   if (eq <= 0) throw new InputError('--set', `${JSON.stringify(value)} is not key=value`, 'key=value, e.g. remus.epochMs=50');
-  return { ...previous, [value.slice(0, eq).trim()]: value.slice(eq + 1).trim() };
+  const key = value.slice(0, eq).trim();
+  if (Object.hasOwn(previous, key)) throw new InputError(key, `set twice with --set (${JSON.stringify(previous[key])} and ${JSON.stringify(value.slice(eq + 1))})`, 'one --set per key');
+  // The value as written: a number with spaces around it is not a number.
+  return { ...previous, [key]: value.slice(eq + 1) };
 }
 
 export function parseSeed(value: string): number {

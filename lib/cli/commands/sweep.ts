@@ -46,7 +46,8 @@ function parseWorkers(text: string | undefined): number | undefined {
 }
 
 function table(header: string[], body: string[][]): string {
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => r[i]!.length)));
+  // A loop, not Math.max(...rows): a grid of 100,000+ points would overflow the call stack.
+  const widths = header.map((h, i) => body.reduce((w, r) => Math.max(w, r[i]!.length), h.length));
   const line = (cells: string[]): string => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd();
   return [line(header), ...body.map(line)].join('\n') + '\n';
 }
@@ -110,8 +111,14 @@ export function registerSweepCommands(program: Command, deps: SweepCommandDeps =
       const label = spec.name ?? basename(specPath, '.json');
       const progress = progressReporter({ stream: stderr, tty: deps.tty, label });
       const stop = new AbortController();
-      const onSigint = (): void => stop.abort();
-      process.once('SIGINT', onSigint);
+      // Ctrl-C, and SIGTERM (what Slurm and Kubernetes send before killing): the same clean stop.
+      let signalName: NodeJS.Signals | undefined;
+      const onSignal = (name: NodeJS.Signals): void => {
+        signalName ??= name;
+        stop.abort();
+      };
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       try {
         const rows = await sweep(spec, {
           out: flags.out,
@@ -128,10 +135,11 @@ export function registerSweepCommands(program: Command, deps: SweepCommandDeps =
       } catch (e) {
         progress.stop();
         if (!(e instanceof SweepAbortedError)) throw e;
-        stderr.write(`${label}: interrupted; ${e.rows.length} finished points are kept in ${flags.out} — rerun the same command to resume\n`);
-        setExitCode(130);
+        stderr.write(`${label}: interrupted${signalName === undefined ? '' : ` (${signalName})`}; ${e.rows.length} finished points are kept in ${flags.out} — rerun the same command to resume\n`);
+        setExitCode(signalName === 'SIGTERM' ? 143 : 130);
       } finally {
-        process.removeListener('SIGINT', onSigint);
+        process.removeListener('SIGINT', onSignal);
+        process.removeListener('SIGTERM', onSignal);
       }
     });
 

@@ -105,7 +105,8 @@ export const migrationEngine: EngineDef = {
           migrationCompleted: done,
           migrationAborted: m.abortReason !== null,
           rounds: m.memoryRounds,
-          sentMiB: (m.memoryBytesSent + m.diskBytesSent) / MIB,
+          // A run that ended mid-round counts the batches of that round already sent.
+          sentMiB: (m.memoryBytesSent + m.diskBytesSent + m.roundBytesSoFar) / MIB,
           sentFactor: m.memoryPagesSent / memoryPages,
           throughputBeforeMbps: meter!.mbps(Math.floor(startNs / 2), Math.min(startNs, endNs)),
         };

@@ -13,6 +13,13 @@ export interface Image {
   copy(list: Int32Array, from: number, to: number): void;
   /** Copy the units [first, end) (a contiguous run: round 1 in address order). */
   copyRange(first: number, end: number): void;
+  /** The source's unit versions now (what a unit sent now carries). */
+  readonly sourceVersions: Uint32Array;
+  /**
+   * Copy the bytes of units [first, end) as they are now, but give the target the versions in
+   * `sent` (the versions the units had when they were sent, earlier in the pass).
+   */
+  copyRangeAsSent(first: number, end: number, sent: Uint32Array): void;
   /** The first unit where the target differs from the source, or −1. */
   firstDifference(): number;
 }
@@ -39,6 +46,11 @@ export function memoryImage(source: PageMemory, target: PageMemory): Image {
         const b = source.pageBytes;
         target.bytes.set(source.bytes.subarray(first * b, end * b), first * b);
       }
+    },
+    sourceVersions: source.versions,
+    copyRangeAsSent(first, end, sent) {
+      this.copyRange(first, end);
+      target.versions.set(sent.subarray(first, end), first);
     },
     firstDifference() {
       // memcmp first (the common case: equal), the page-by-page search only to name the page.
@@ -70,6 +82,11 @@ export function diskImage(source: Disk, target: Disk): Image {
         const data = source.readBlock(b);
         target.apply(data === undefined ? { block: b, version: source.versions[b]! } : { block: b, version: source.versions[b]!, data });
       }
+    },
+    sourceVersions: source.versions,
+    copyRangeAsSent(first, end, sent) {
+      this.copyRange(first, end);
+      target.versions.set(sent.subarray(first, end), first);
     },
     firstDifference: () => target.firstDifference(source),
   };

@@ -54,6 +54,8 @@ export class Migration {
   diskBytesSent = 0;
   memoryPagesSent = 0;
   lastRoundBytes = 0;
+  /** Bytes of the round under way (batches on the wire already), not yet in the sums above. */
+  roundBytesSoFar = 0;
   memoryRounds = 0;
   stopReason: StopReason | null = null;
   memoryConsistent: boolean | null = null;
@@ -408,8 +410,11 @@ export class Migration {
     // the cache on every page. Such a pass marks what it sends and copies the marked pages in
     // address order when it ends. A page written between its send and the end of the pass is
     // dirty already, so it is sent again in the next round; what the target holds at the switch
-    // is the same.
+    // is the same — and the target gets each page's version as it was when sent, so a page that
+    // a later round fails to resend shows at the switch, whatever the order.
     const marks = xenAll ? this.sentMarks(units) : null;
+    const sentVersions = marks !== null ? this.sentVersionsBuffer(units) : null;
+    const sv = image.sourceVersions;
     let sent = 0;
     let skipped = 0;
     let k = 0;
@@ -422,6 +427,7 @@ export class Migration {
           if (skip && log.isDirty(p)) skipped++;
           else {
             marks[p] = 1;
+            sentVersions![p] = sv[p]!;
             b++;
           }
         }
@@ -454,13 +460,22 @@ export class Migration {
       sent += b;
       bytesSent += b * (image.unitBytes + header);
       yield this.transmit(b * (image.unitBytes + header), capped);
+      this.roundBytesSoFar += b * (image.unitBytes + header);
       this.checkAbort();
     }
-    if (marks !== null) copyMarked(image, marks);
+    this.roundBytesSoFar = 0; // the caller adds the round's bytes to its sums
+    if (marks !== null) copyMarked(image, marks, sentVersions!);
     return { sent, skipped, bytes: bytesSent };
   }
 
   private marks: Uint8Array | null = null;
+  private sentVersions: Uint32Array | null = null;
+
+  /** Each marked page's version at its send, reused across passes (only marked entries are read). */
+  private sentVersionsBuffer(units: number): Uint32Array {
+    if (this.sentVersions === null || this.sentVersions.length !== units) this.sentVersions = new Uint32Array(units);
+    return this.sentVersions;
+  }
 
   /** A cleared byte per page, reused across passes. */
   private sentMarks(units: number): Uint8Array {
@@ -498,15 +513,15 @@ export class Migration {
   }
 }
 
-/** Copy the marked units, run by run in address order. */
-function copyMarked(image: Image, marks: Uint8Array): void {
+/** Copy the marked units, run by run in address order, with their versions as sent. */
+function copyMarked(image: Image, marks: Uint8Array, sentVersions: Uint32Array): void {
   const n = marks.length;
   let i = 0;
   while (i < n) {
     while (i < n && marks[i] === 0) i++;
     const first = i;
     while (i < n && marks[i] === 1) i++;
-    if (i > first) image.copyRange(first, i);
+    if (i > first) image.copyRangeAsSent(first, i, sentVersions);
   }
 }
 

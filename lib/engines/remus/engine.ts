@@ -11,6 +11,7 @@ import { REMUS_PARAMS, remusConfig } from './params.js';
 import { Primary } from './primary.js';
 import { ClientGapMeter } from './outage.js';
 import { OutputBuffer } from './output-buffer.js';
+import { OutputCommitCheck } from './output-commit.js';
 
 /**
  * Remus's machines: each primary VM on a host of its own serving a service of its own (its own
@@ -65,6 +66,7 @@ export const remusEngine: EngineDef = {
             lossRate: params.num('link.lossRate'),
           });
     const gaps = new ClientGapMeter();
+    const outputCommit = new OutputCommitCheck();
     // Snapshots of committed checkpoints let a failover check memory and disk against the truth:
     // kept whenever a failover can happen (any fault, or a lossy link starving the heartbeat).
     const crashScheduled = ctx.faults.length > 0 || params.num('link.lossRate') > 0;
@@ -172,6 +174,7 @@ export const remusEngine: EngineDef = {
           // clientOutageMs and the output series are about the first primary's clients (client
           // numbers are per service: another primary's clients have the same ones).
           if (i === 0) p.output?.onRelease((pkt) => gaps.observe(pkt, sim.now));
+          outputCommit.watch(p);
           watchPrimary(i);
           watchBackup(i);
         });
@@ -312,7 +315,9 @@ export const remusEngine: EngineDef = {
         const outage = gaps.outageMs(endNs);
         if (outage !== undefined) metrics.clientOutageMs = outage;
       }
-      const invariants: Record<string, boolean> = { noLostOutput: lost === 0 };
+      // outputCommitted: what clients saw came from committed state (every run); noLostOutput:
+      // what a failover took back (only a failover loses output).
+      const invariants: Record<string, boolean> = { noLostOutput: lost === 0, outputCommitted: outputCommit.holds };
       if (diskChecked) invariants.diskConsistent = diskOk;
       if (config.memory && memChecked) invariants.memoryConsistent = memOk;
       // Released packets the failover took back (from epochs the backup never committed).
@@ -330,21 +335,32 @@ export const remusEngine: EngineDef = {
 /**
  * End of a run without failover: the backup's image plus the checkpoint in flight plus the pages
  * dirtied since must equal the primary exactly — every write since the start went through dirty
- * tracking and the stream. Likewise the backup disk plus the writes it holds.
+ * tracking and the stream. Likewise the backup disk plus the writes it holds. Before that, the
+ * backup must hold nothing of an uncommitted epoch (a page or block newer than its commit).
  */
 function drainCheck(p: Primary): { memory: boolean | null; disk: boolean } {
   const r = p.replica;
   let memory: boolean | null = null;
+  // Set when the backup already holds state of an epoch it has not committed.
+  let early = false;
   // The run is over: the backup's image and disk are brought forward in place.
   if (r.image !== null) {
     const img = r.image;
     const cp = p.staged;
-    if (cp !== null && cp.epoch > r.committedEpoch) installCheckpoint(img, cp);
+    if (cp !== null && cp.epoch > r.committedEpoch) {
+      // Its pages were written in its epoch: newer than anything the backup committed.
+      for (let i = 0; i < cp.pages.length; i++) if (img.versions[cp.pages[i]!]! >= cp.versions[i]!) early = true;
+      installCheckpoint(img, cp);
+    }
     p.vm.vcpu.sync();
     const dirty = p.vm.memory.dirty.peek();
     for (let i = 0; i < dirty.length; i++) img.copyPageFrom(p.vm.memory, dirty[i]!);
-    memory = memoryDifference(img, p.vm.memory) < 0;
+    memory = !early && memoryDifference(img, p.vm.memory) < 0;
+    early = false;
   }
-  for (const h of r.heldWrites()) r.disk.apply(h.w);
-  return { memory, disk: diskDifference(r.disk, p.vm.disk) < 0 };
+  // A held write is newer than anything committed to its block: the backup disk must not have it yet.
+  const held = r.heldWrites();
+  for (const h of held) if (r.disk.versions[h.w.block]! >= h.w.version) early = true;
+  for (const h of held) r.disk.apply(h.w);
+  return { memory, disk: !early && diskDifference(r.disk, p.vm.disk) < 0 };
 }

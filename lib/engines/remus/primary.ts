@@ -14,6 +14,9 @@ import type { RandomStream } from '../../sim/index.js';
 /** Staged-version buffers reused in turn (one checkpoint in flight, one staged, one spare). */
 const VERSION_RING = 3;
 
+/** At most this many `epochs` rows are kept (the first ones): a day of 10 ms epochs is 8.6 million. */
+export const EPOCH_SERIES_MAX = 100_000;
+
 /** Forwarded disk writes are sent once this many bytes wait (a socket buffer's worth). */
 const DISK_BATCH_BYTES = 64 * 1024;
 
@@ -284,7 +287,7 @@ export class Primary {
       transmitMs: null,
       ackS: null,
     };
-    this.o.epochs.push(row);
+    if (this.o.epochs.length < EPOCH_SERIES_MAX) this.o.epochs.push(row);
     const acked = new Signal<void>(`ack-${this.id}-${k}`);
     this.inflight = acked;
     const send = (wire: number): void => {
@@ -324,7 +327,7 @@ export class Primary {
     if (this.stats.firstCheckpointNs < 0) this.stats.firstCheckpointNs = start;
     this.stats.lastCheckpointNs = start;
     const row: SeriesRecord = { primary: this.id, epoch: k, startS: start / 1e9, dirtyPages: 0, pauseMs: 0, wireKiB: 0, transmitMs: null, ackS: null };
-    this.o.epochs.push(row);
+    if (this.o.epochs.length < EPOCH_SERIES_MAX) this.o.epochs.push(row);
     const acked = new Signal<void>(`ack-${this.id}-${k}`);
     this.inflight = acked;
     this.stream.whenDelivered(offset, () => this.backupCommit(k, null, start, row, acked));

@@ -8,11 +8,13 @@ export const unprotectedEngine: EngineDef = {
   name: 'unprotected',
   description: 'the workload alone on one host: the baseline every protected run is compared with',
   params: [],
+  // One host: a backup or target crash and a host-to-host partition have nothing to act on.
+  faultKinds: ['primaryCrash', 'hostCrash', 'vmCrash'],
   create(ctx) {
     return {
       start() {
         for (const f of ctx.faults) {
-          if (f.kind === 'linkDown' || f.kind === 'backupCrash') continue; // no second host in use
+          if (f.kind === 'linkDown' || f.kind === 'backupCrash') continue; // refused up front; the twin never has faults
           ctx.sim.at(f.atNs, () => {
             if (f.kind !== 'vmCrash') {
               ctx.hosts[0].alive = false;

@@ -25,7 +25,7 @@ describe('C3: checkpoint cost by pages dirtied (synthetic, 512 MiB, GbE)', () =>
       expect(Math.abs(m.transmitMsMean! - row.transmitMs)).toBeLessThanOrEqual(C3_TOLERANCE_MS);
       // The pause is much closer than the tolerance: it is the better-determined half of the row.
       expect(Math.abs(m.pauseMsMean! - row.pauseMs)).toBeLessThan(0.25);
-      expect(o.invariants).toEqual({ noLostOutput: true, memoryConsistent: true, diskConsistent: true });
+      expect(o.invariants).toEqual({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true });
     });
   }
 
@@ -76,7 +76,7 @@ describe('C4: kernel build overhead against checkpoint rate (Remus fig. 6)', () 
     expect(m.completed).toBe(true);
     expect(Math.abs((m.overheadPct as number) - pct)).toBeLessThanOrEqual(15);
     expect(m.achievedCheckpointsPerS as number).toBeGreaterThan(0.85 * rate);
-    expect(r.invariants).toEqual({ noLostOutput: true, memoryConsistent: true, diskConsistent: true });
+    expect(r.invariants).toEqual({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true });
   }, 60_000);
 
   it('is a curve, not a level: each extra 10 checkpoints/s adds at least 10 points', () => {

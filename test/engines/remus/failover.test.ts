@@ -8,7 +8,7 @@ describe('remus failover (primary crash) with a kvstore guest', () => {
   it('buffered output: nothing externalized is lost, the backup resumes from the last checkpoint', () => {
     const o = remusRun('kvstore', { 'faults.primaryCrashAtS': 3.3, 'run.durationS': 8 });
     const m = o.metrics as M;
-    expect(o.invariants).toMatchObject({ noLostOutput: true, memoryConsistent: true, diskConsistent: true, repliesConsistent: true, noLostAckedWrite: true });
+    expect(o.invariants).toMatchObject({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true, repliesConsistent: true, noLostAckedWrite: true });
     expect(m.lostOutputs).toBe(0);
     // Detection by the 1000 ms heartbeat timeout, then ≈40 ms to restore the domain.
     expect(m.failoverMs as number).toBeGreaterThan(1000);
@@ -44,7 +44,7 @@ describe('remus failover (primary crash) with a kvstore guest', () => {
     const r = runScenario({ engine: 'remus', workload: 'kernel-compile', params: { 'workload.workS': 10, 'faults.primaryCrashAtS': 8, 'run.durationS': 60 } });
     const m = r.metrics as M;
     expect(m.completed).toBe(true);
-    expect(r.invariants).toEqual({ noLostOutput: true, memoryConsistent: true, diskConsistent: true });
+    expect(r.invariants).toEqual({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true });
     expect(m.failoverMs as number).toBeGreaterThan(1000);
   });
 });
@@ -56,7 +56,7 @@ describe('remus backup failure', () => {
     const m = o.metrics as M;
     expect(m.protected).toBe(false);
     expect(o.series.remusTimeline!.map((r) => r.event)).toEqual(['crash', 'unprotected']);
-    expect(o.invariants).toMatchObject({ noLostOutput: true, memoryConsistent: true, diskConsistent: true, repliesConsistent: true });
+    expect(o.invariants).toMatchObject({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true, repliesConsistent: true });
     // Without the output barrier, replies leave at once: median latency falls well below an epoch.
     expect(m.latencyMsP50 as number).toBeLessThan((base.latencyMsP50 as number) / 2);
     expect(m.throughputOpsPerS as number).toBeGreaterThan(base.throughputOpsPerS as number);
@@ -76,7 +76,7 @@ describe('remus link partition', () => {
     const o = remusRun('kvstore', { 'faults.linkDownAtS': 2, 'faults.linkDownForS': 0.3, 'run.durationS': 5 });
     expect(o.series.remusTimeline!.map((r) => r.event)).toEqual(['link-down', 'link-up']);
     expect(o.metrics.protected).toBe(true);
-    expect(o.invariants).toMatchObject({ noLostOutput: true, memoryConsistent: true, diskConsistent: true, repliesConsistent: true });
+    expect(o.invariants).toMatchObject({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true, repliesConsistent: true });
   });
 });
 

@@ -47,6 +47,6 @@ describe('memoryConsistent and diskConsistent can fail', () => {
 
   it('and hold when nothing is sabotaged', () => {
     const r = run({ 'faults.primaryCrashAtS': 2, 'run.durationS': 4 }, 1_000_000_000, () => {});
-    expect(r.invariants).toEqual({ noLostOutput: true, memoryConsistent: true, diskConsistent: true });
+    expect(r.invariants).toEqual({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true });
   });
 });

@@ -30,7 +30,7 @@ describe('remus + kvstore: a primary crash at a random time', () => {
           const pop = run.populations[0] as KvstorePopulation;
           const timeline = report.series.remusTimeline!.map((r) => r.event);
           expect(timeline).toEqual(['crash', 'detected', 'resumed']);
-          expect(report.invariants).toEqual({ noLostOutput: true, memoryConsistent: true, diskConsistent: true });
+          expect(report.invariants).toEqual({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true });
           expect(pop.invariants()).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
           expect(pop.kv.failed).toBe(0);
           expect(pop.rpc.outstanding).toBe(0);
@@ -98,7 +98,7 @@ describe('remus disk replication: a crash at a random time', () => {
             'link.bandwidthMbps': mbps,
             'run.durationS': 2,
           });
-          expect(o.invariants).toEqual({ noLostOutput: true, memoryConsistent: true, diskConsistent: true });
+          expect(o.invariants).toEqual({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true });
         },
       ),
       { numRuns: 15, seed: 3 },
