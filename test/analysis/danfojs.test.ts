@@ -42,7 +42,7 @@ describe('loadDanfojs()', () => {
 
   it('when danfojs-node is missing, throws a message naming the install line and vmft init', async () => {
     const cause = notFound('danfojs-node');
-    const err = await loadDanfojs(() => Promise.reject(cause)).catch((e: unknown) => e as Error);
+    const err = (await loadDanfojs(() => Promise.reject(cause)).then(() => undefined, (e: unknown) => e)) as Error;
     expect(err).toBeInstanceOf(Error);
     expect(err.message).toBe(missingDanfojsMessage());
     expect(err.message).toContain(DANFOJS_INSTALL_COMMAND);
