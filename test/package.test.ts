@@ -58,7 +58,7 @@ async function ok(cmd: string, args: readonly string[], cwd: string): Promise<Ou
 }
 
 /** The first ```js block under the README's "From a script or a notebook" heading. */
-export function readmeLibraryExample(readme: string): string {
+function readmeLibraryExample(readme: string): string {
   const heading = readme.indexOf('\n## From a script or a notebook\n');
   if (heading < 0) throw new Error('README.md has no "## From a script or a notebook" section');
   const m = /\n```js\n([\s\S]*?)\n```\n/.exec(readme.slice(heading));
