@@ -1,13 +1,15 @@
 #!/usr/bin/python3
 """Execute a Jupyter notebook headless with the project's tslab kernel and report failures usefully.
 
-    /usr/bin/python3 scripts/run-notebook.py notebooks/NAME.ipynb [--timeout S] [--out PATH]
+    /usr/bin/python3 scripts/run-notebook.py notebooks/NAME.ipynb [--timeout S] [--out PATH] [--project DIR]
 
 The notebook file is never written: outputs stay in memory (or go to --out, which must be another
 path), so committed notebooks stay output-free. The kernel runs with the notebook's folder as its
 working directory. On a failing cell this prints the cell's index, its source and everything it
 wrote to stderr plus its error output (tslab puts compiler diagnostics there, where `jupyter
 nbconvert --execute` shows only "<Error>:"), and exits 1. Exit 2: bad usage or no kernel.
+The kernelspec and tslab come from this repository (.jupyter/, node_modules/.bin), or with
+--project DIR from another project laid out the same way (one made by `vmft init`).
 """
 import argparse
 import os
@@ -16,16 +18,14 @@ import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
-# Before importing jupyter_client: find the kernelspec that ensure-jupyter.mjs put in .jupyter/,
-# and let Jupyter start the kernel's bare `tslab` argv from node_modules/.bin.
-os.environ['JUPYTER_PATH'] = os.pathsep.join(
-    p for p in [os.path.join(ROOT, '.jupyter', 'share', 'jupyter'), os.environ.get('JUPYTER_PATH', '')] if p)
-os.environ['PATH'] = os.pathsep.join([os.path.join(ROOT, 'node_modules', '.bin'), os.environ.get('PATH', '')])
 
-import nbformat  # noqa: E402
-from nbclient import NotebookClient  # noqa: E402
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError  # noqa: E402
-from jupyter_client.kernelspec import NoSuchKernel  # noqa: E402
+def use_project(project):
+    """Before importing jupyter_client: find the kernelspec in the project's .jupyter/ (put there by
+    ensure-jupyter.mjs or `vmft init`), and let Jupyter start the kernel's bare `tslab` argv from
+    the project's node_modules/.bin."""
+    os.environ['JUPYTER_PATH'] = os.pathsep.join(
+        p for p in [os.path.join(project, '.jupyter', 'share', 'jupyter'), os.environ.get('JUPYTER_PATH', '')] if p)
+    os.environ['PATH'] = os.pathsep.join([os.path.join(project, 'node_modules', '.bin'), os.environ.get('PATH', '')])
 
 
 def output_text(output):
@@ -64,7 +64,15 @@ def main():
     ap.add_argument('--timeout', type=int, default=120, help='seconds per cell (default 120)')
     ap.add_argument('--kernel', default='tslab')
     ap.add_argument('--out', help='write the executed notebook here (never over the input)')
+    ap.add_argument('--project', default=ROOT,
+                    help='folder holding .jupyter/ (the kernelspec) and node_modules/.bin (tslab); default: this repository')
     args = ap.parse_args()
+    use_project(os.path.abspath(args.project))
+
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+    from jupyter_client.kernelspec import NoSuchKernel
 
     path = os.path.abspath(args.notebook)
     if args.out and os.path.abspath(args.out) == path:

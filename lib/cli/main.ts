@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../params/index.js';
 import { TOOLKIT_VERSION } from '../version.js';
+import { registerInitCommand } from './commands/init.js';
 import { registerListCommand } from './commands/list.js';
 import { registerReproduceCommand } from './commands/reproduce.js';
 import { registerRunCommand } from './commands/run.js';
@@ -21,6 +22,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   registerListCommand(program, out);
   registerSweepCommands(program);
   registerReproduceCommand(program);
+  registerInitCommand(program, out);
   return program;
 }
 
