@@ -52,6 +52,23 @@ export { remusEngine, REMUS_PARAMS } from './engines/remus/index.js';
 export { migrationEngine, POLICIES, POLICY_NAMES, MIGRATION_PARAMS, type Policy } from './engines/migration/index.js';
 export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from './faults/index.js';
 
+// Replicated services: replica managers, total order, reply voting.
+export {
+  ReplicationGroup,
+  VoteCollector,
+  DEFAULT_RM_COSTS,
+  RM_MESSAGE_CPU_NS,
+  RM_DIGEST_CPU_NS,
+  RM_DIGEST_CPU_NS_PER_KIB,
+  RM_HEARTBEAT_MS,
+  RM_SUSPECT_TIMEOUT_MS,
+  type GroupRequest,
+  type ReplicationGroupOptions,
+  type RmCosts,
+  type RmStats,
+  type Suspicion,
+} from './replication/index.js';
+
 // The emulated machine and the kernel, for building new engines and workloads.
 export { PageMemory, DirtyLog, Disk, Nic, Host, HostCpu, VCpu, VM, type Packet, type GuestProgram, type CpuState } from './vm/index.js';
 export { Simulation, SimulationError, Signal, RandomStream, RandomStreams, maxMinShare, ns, us, ms, s, toMs, toS, type Nanos } from './sim/index.js';

@@ -1,0 +1,14 @@
+export { ReplicationGroup, type GroupRequest, type ReplicationGroupOptions, type RmStats, type Suspicion } from './group.js';
+export { VoteCollector } from './vote.js';
+export {
+  DEFAULT_RM_COSTS,
+  RM_MESSAGE_CPU_NS,
+  RM_DIGEST_CPU_NS,
+  RM_DIGEST_CPU_NS_PER_KIB,
+  RM_HEADER_BYTES,
+  RM_DIGEST_BYTES,
+  RM_HEARTBEAT_MS,
+  RM_SUSPECT_TIMEOUT_MS,
+  digestCpuNs,
+  type RmCosts,
+} from './costs.js';
