@@ -56,6 +56,7 @@ export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from
 export {
   ReplicationGroup,
   VoteCollector,
+  ReplyAudit,
   DEFAULT_RM_COSTS,
   RM_MESSAGE_CPU_NS,
   RM_DIGEST_CPU_NS,
@@ -67,6 +68,8 @@ export {
   type RmCosts,
   type RmStats,
   type Suspicion,
+  type ReferenceMachine,
+  type AuditResult,
 } from './replication/index.js';
 
 // The emulated machine and the kernel, for building new engines and workloads.

@@ -12,3 +12,4 @@ export {
   digestCpuNs,
   type RmCosts,
 } from './costs.js';
+export { ReplyAudit, type ReferenceMachine, type AuditResult } from './audit.js';

@@ -5,17 +5,27 @@ import type { Rpc } from './rpc.js';
 import { keyOf, valueOf } from './table.js';
 
 export interface KvRequest {
-  readonly op: 'read' | 'update';
+  readonly op: 'read' | 'update' | 'rmw';
   readonly key: string;
-  /** update: the write's version (a global write timestamp) and its value bytes. */
+  /**
+   * update, rmw: the write's id (a global write timestamp, in issue order) and its value bytes. A
+   * plain store uses the id as the version; a replicated one stores it as the writer and takes the
+   * version from the total order.
+   */
   readonly version?: number;
   readonly value?: Uint8Array;
 }
 
 export interface KvReply {
   readonly found: boolean;
+  /** The version stored (update, rmw) or read. */
   readonly version: number;
+  /** The write id that stored what was read (replicated store; a plain store's is the version). */
+  readonly writer?: number;
+  /** read: the value; rmw: the prior value. */
   readonly value?: Uint8Array;
+  /** rmw: the record before the write (found, version, writer; its value is `value`). */
+  readonly prior?: { readonly found: boolean; readonly version: number; readonly writer?: number };
 }
 
 export interface KvClientOptions {
@@ -27,6 +37,13 @@ export interface KvClientOptions {
   readonly keyBytes: number;
   readonly valueBytes: number;
   readonly readProportion: number;
+  /** Share of read-modify-writes (default 0); the rest after reads and these are updates. */
+  readonly rmwProportion?: number;
+  /**
+   * Versions come from the store's total order, not from the clients (a replicated store): an
+   * acknowledgement's version, not the write id, then bounds later reads from below.
+   */
+  readonly orderVersions?: boolean;
   readonly zipfS: number;
   readonly thinkNs: number;
 }
@@ -52,6 +69,14 @@ export type Verdict = 'ok' | 'corrupt' | 'stale';
  * So a read may return the latest acknowledged write, or any write issued after it (acknowledged or
  * not yet: it may already be applied), but never an older one. An update's acknowledgement must
  * carry a version ≥ its own (the store keeps the newest). (1) fails as `corrupt`, (2) as `stale`.
+ *
+ * A read-modify-write (share `rmwProportion`) is an update whose reply also carries the record as it
+ * was; that prior record is judged like a read sent at the same time.
+ *
+ * With `orderVersions` (a replicated store) a write's version is its position in the total order
+ * and its id comes back as the writer: rule (1) is checked on the writer, rule (2) on versions —
+ * acked(k, t) is then the largest version an acknowledgement of a write to k carried — and an
+ * update's acknowledgement must carry its own id as the writer.
  */
 export class KvClients {
   private readonly o: KvClientOptions;
@@ -67,6 +92,7 @@ export class KvClients {
   readonly latencyMs = new Recorder();
   private _reads = 0;
   private _updates = 0;
+  private _rmws = 0;
   private _corrupt = 0;
   private _stale = 0;
   private _completed = 0;
@@ -116,11 +142,14 @@ export class KvClients {
     const k = this.pickKey();
     const key = keyOf(k, this.o.keyBytes);
     const sentAt = this.o.sim.now;
-    if (this.o.rng.next() < this.o.readProportion) {
+    const u = this.o.rng.next();
+    if (u < this.o.readProportion) {
       const floor = this.acked[k]!;
       const req: KvRequest = { op: 'read', key };
       this.o.rpc.call(client, key.length, req, (body, failed) => this.onRead(client, k, floor, sentAt, body as KvReply, failed));
     } else {
+      const rmw = u < this.o.readProportion + (this.o.rmwProportion ?? 0);
+      const floor = this.acked[k]!;
       const v = this.nextVersion++;
       if (v >= this.issuedKey.length) {
         const g = new Int32Array(this.issuedKey.length * 2).fill(-1);
@@ -129,8 +158,8 @@ export class KvClients {
       }
       this.issuedKey[v] = k;
       const value = valueOf(k, v, this.o.valueBytes);
-      const req: KvRequest = { op: 'update', key, version: v, value };
-      this.o.rpc.call(client, key.length + value.length, req, (body, failed) => this.onUpdate(client, k, v, sentAt, body as KvReply, failed));
+      const req: KvRequest = { op: rmw ? 'rmw' : 'update', key, version: v, value };
+      this.o.rpc.call(client, key.length + value.length, req, (body, failed) => this.onUpdate(client, k, v, floor, sentAt, body as KvReply, failed, rmw));
     }
   }
 
@@ -156,25 +185,34 @@ export class KvClients {
     this.next(client, sentAt);
   }
 
-  private onUpdate(client: number, k: number, v: number, sentAt: number, r: KvReply, failed: boolean): void {
+  private onUpdate(client: number, k: number, v: number, floor: number, sentAt: number, r: KvReply, failed: boolean, rmw: boolean): void {
     if (failed) return this.broken(client);
-    this._updates++;
-    const ok = r.found && r.version >= v && (r.version === v || this.issuedKey[r.version] === k);
-    this.count(ok ? 'ok' : 'corrupt', `update of key ${k} to version ${v}: acknowledged as ${r.version}`);
-    if (this.acked[k]! < v) this.acked[k] = v;
+    if (rmw) this._rmws++;
+    else this._updates++;
+    let verdict: Verdict;
+    if (this.o.orderVersions === true) verdict = r.found && r.writer === v && Number.isInteger(r.version) && r.version > 0 ? 'ok' : 'corrupt';
+    else verdict = r.found && r.version >= v && (r.version === v || this.issuedKey[r.version] === k) ? 'ok' : 'corrupt';
+    if (verdict === 'ok' && rmw) {
+      const p = r.prior;
+      verdict = p === undefined ? 'corrupt' : this.judgeRead(k, floor, { found: p.found, version: p.version, ...(p.writer === undefined ? {} : { writer: p.writer }), ...(r.value === undefined ? {} : { value: r.value }) });
+    }
+    this.count(verdict, `${rmw ? 'read-modify-write' : 'update'} of key ${k} with write ${v}: acknowledged as version ${r.version}`);
+    if (this.o.orderVersions !== true) {
+      if (this.acked[k]! < v) this.acked[k] = v;
+    } else if (verdict === 'ok' && this.acked[k]! < r.version) this.acked[k] = r.version;
     this.next(client, sentAt);
   }
 
   /** Rules (1) and (2) above. */
   judgeRead(k: number, floor: number, r: KvReply): Verdict {
     if (!r.found || r.value === undefined) return 'corrupt';
-    const v = r.version;
-    if (!Number.isInteger(v) || v < 0 || v >= this.nextVersion) return 'corrupt';
-    if (v > 0 && this.issuedKey[v] !== k) return 'corrupt';
-    const expect = valueOf(k, v, this.o.valueBytes);
+    const w = this.o.orderVersions === true ? (r.writer ?? -1) : r.version;
+    if (!Number.isInteger(w) || w < 0 || w >= this.nextVersion) return 'corrupt';
+    if (w > 0 && this.issuedKey[w] !== k) return 'corrupt';
+    const expect = valueOf(k, w, this.o.valueBytes);
     if (r.value.length !== expect.length) return 'corrupt';
     for (let i = 0; i < expect.length; i++) if (r.value[i] !== expect[i]) return 'corrupt';
-    return v >= floor ? 'ok' : 'stale';
+    return r.version >= floor ? 'ok' : 'stale';
   }
 
   private count(v: Verdict, what: string): void {
@@ -203,6 +241,10 @@ export class KvClients {
   }
   get updates(): number {
     return this._updates;
+  }
+  /** Read-modify-writes answered. */
+  get rmws(): number {
+    return this._rmws;
   }
   get corruptReplies(): number {
     return this._corrupt;
