@@ -62,12 +62,13 @@ type Msg =
   | { readonly t: 'req'; readonly req: GroupRequest; readonly contact: number }
   | { readonly t: 'ord'; readonly seq: number; readonly req: GroupRequest | null; readonly contact: number }
   | { readonly t: 'ack'; readonly upTo: number }
+  | { readonly t: 'commit'; readonly upTo: number }
   | { readonly t: 'hb' }
   | { readonly t: 'rep'; readonly session: number; readonly n: number; readonly digest: string }
   | { readonly t: 'revote'; readonly session: number; readonly n: number; readonly contact: number }
   | { readonly t: 'fetch'; readonly session: number; readonly n: number }
   | { readonly t: 'full'; readonly session: number; readonly n: number; readonly digest: string; readonly reply: unknown; readonly bytes: number }
-  | { readonly t: 'sync'; readonly orders: ReadonlyArray<Order>; readonly next: number };
+  | { readonly t: 'sync'; readonly orders: ReadonlyArray<Order>; readonly next: number; readonly ack: number };
 
 interface Order {
   readonly seq: number;
@@ -101,8 +102,10 @@ class ReplicaManager {
   readonly lastSent: Nanos[];
   // Ordering.
   readonly orders = new Map<number, Order>();
-  /** acked[i]: the highest sequence number up to which RM i acknowledged every order (−1: none). */
+  /** Sequencer: acked[i] = the highest number up to which RM i acknowledged every order (−1: none). */
   readonly acked: number[];
+  /** Every number up to this one has been acknowledged by every live RM (the sequencer says so). */
+  committed = -1;
   nextDeliver = 0;
   /** Highest contiguous sequence number received (what this RM acknowledges). */
   contiguous = -1;
@@ -146,9 +149,10 @@ class ReplicaManager {
  *
  * - **Ordering.** A client request reaches its session's contact RM, which forwards it to the
  *   sequencer — the lowest-numbered RM it believes live. The sequencer gives it the next sequence
- *   number and sends the order to every RM. Each RM acknowledges to all others the highest number
- *   up to which it holds every order; an RM delivers request s to its local replica once every RM
- *   it believes live has acknowledged s, in sequence order. Every RM-to-RM message crosses the
+ *   number and sends the order to every RM. Each RM acknowledges to the sequencer the highest
+ *   number up to which it holds every order; once every RM the sequencer believes live has
+ *   acknowledged s, the sequencer commits s and says so to all, and each RM delivers the committed
+ *   requests to its local replica in sequence order. Every RM-to-RM message crosses the
  *   host-to-host links of lib/net (latency, bandwidth, loss slow it; RMs talk TCP, so nothing is
  *   lost while both ends live).
  * - **Crash detection.** RMs send heartbeats when they have sent nothing else for a heartbeat
@@ -398,18 +402,36 @@ export class ReplicationGroup {
     while (rm.orders.has(c + 1)) c++;
     if (c !== rm.contiguous) {
       rm.contiguous = c;
-      rm.acked[rm.index] = c;
-      for (let j = 0; j < this.rms.length; j++) if (j !== rm.index && rm.live[j]) this.send(rm, j, this.costs.headerBytes + 8, { t: 'ack', upTo: c });
-      this.tryDeliver(rm);
+      this.acknowledge(rm);
     }
+  }
+
+  /** Acknowledge this RM's contiguous orders to the sequencer (or count them, as the sequencer). */
+  private acknowledge(rm: ReplicaManager): void {
+    const seqr = rm.sequencer();
+    if (seqr === rm.index) {
+      rm.acked[rm.index] = rm.contiguous;
+      this.checkStable(rm);
+    } else if (rm.syncing === null) this.send(rm, seqr, this.costs.headerBytes + 8, { t: 'ack', upTo: rm.contiguous });
+  }
+
+  /** Sequencer: commit what every live RM has acknowledged, and tell the others. */
+  private checkStable(rm: ReplicaManager): void {
+    if (rm.syncing !== null) return;
+    let stable = Infinity;
+    for (let j = 0; j < this.rms.length; j++) if (rm.live[j] && rm.acked[j]! < stable) stable = rm.acked[j]!;
+    if (!(stable > rm.committed)) return;
+    rm.committed = stable;
+    for (let j = 0; j < this.rms.length; j++) if (j !== rm.index && rm.live[j]) this.send(rm, j, this.costs.headerBytes + 8, { t: 'commit', upTo: stable });
+    this.tryDeliver(rm);
   }
 
   private tryDeliver(rm: ReplicaManager): void {
     for (;;) {
       const seq = rm.nextDeliver;
+      if (seq > rm.committed) return;
       const o = rm.orders.get(seq);
       if (o === undefined) return;
-      for (let j = 0; j < this.rms.length; j++) if (rm.live[j] && rm.acked[j] < seq) return;
       rm.nextDeliver++;
       const old = rm.orders.get(seq - DELIVERED_KEPT);
       if (old !== undefined) rm.orders.delete(old.seq);
@@ -464,6 +486,12 @@ export class ReplicationGroup {
       case 'ack':
         if (msg.upTo > rm.acked[from]!) {
           rm.acked[from] = msg.upTo;
+          if (rm.sequencer() === rm.index) this.checkStable(rm);
+        }
+        return;
+      case 'commit':
+        if (msg.upTo > rm.committed) {
+          rm.committed = msg.upTo;
           this.tryDeliver(rm);
         }
         return;
@@ -490,7 +518,7 @@ export class ReplicationGroup {
         return;
       }
       case 'sync':
-        return this.onSync(rm, from, msg.orders, msg.next);
+        return this.onSync(rm, from, msg.orders, msg.next, msg.ack);
     }
   }
 
@@ -529,14 +557,14 @@ export class ReplicationGroup {
         orders.sort((a, b) => a.seq - b.seq);
         let bytes = this.costs.headerBytes;
         for (const o of orders) bytes += 16 + (o.req?.bytes ?? 0);
-        this.send(rm, next, bytes, { t: 'sync', orders, next: rm.nextDeliver });
+        this.send(rm, next, bytes, { t: 'sync', orders, next: rm.nextDeliver, ack: rm.contiguous });
         // What this RM forwarded and never saw ordered goes to the new sequencer.
         for (const req of rm.pendingForward.values()) this.forward(rm, req);
       }
     } else if (rm.syncing !== null) {
       rm.syncing.waitFor.delete(dead);
       this.maybeFinishSync(rm);
-    }
+    } else if (rm.sequencer() === rm.index) this.checkStable(rm);
     // A full reply asked of the dead RM: ask another agreeing one.
     for (const v of rm.votes.values())
       if (v.fetchingFrom === dead) {
@@ -546,9 +574,10 @@ export class ReplicationGroup {
     this.tryDeliver(rm);
   }
 
-  private onSync(rm: ReplicaManager, from: number, orders: ReadonlyArray<Order>, next: number): void {
+  private onSync(rm: ReplicaManager, from: number, orders: ReadonlyArray<Order>, next: number, ack: number): void {
     const s = rm.syncing;
     if (s === null) return;
+    if (ack > rm.acked[from]!) rm.acked[from] = ack;
     for (const o of orders) if (!s.orders.has(o.seq)) s.orders.set(o.seq, o);
     // Orders this RM delivered that the other has not: it needs them again.
     if (next < s.minNext) {
@@ -576,6 +605,8 @@ export class ReplicationGroup {
       this.onOrder(rm, o);
     }
     rm.nextSeq = Math.max(rm.nextSeq, max + 1);
+    rm.acked[rm.index] = rm.contiguous;
+    this.checkStable(rm);
     const q = rm.queued.splice(0);
     for (const { req, contact } of q) this.order(rm, req, contact);
     for (const req of rm.pendingForward.values()) this.order(rm, req, rm.index);

@@ -13,3 +13,4 @@ export {
   type RmCosts,
 } from './costs.js';
 export { ReplyAudit, type ReferenceMachine, type AuditResult } from './audit.js';
+export { digestOf, isOrderedRequest, type OrderedRequest } from './digest.js';
