@@ -5,12 +5,10 @@ export {
   RM_MESSAGE_CPU_NS,
   RM_DIGEST_CPU_NS,
   RM_DIGEST_CPU_NS_PER_KIB,
-  RM_HEADER_BYTES,
-  RM_DIGEST_BYTES,
   RM_HEARTBEAT_MS,
   RM_SUSPECT_TIMEOUT_MS,
-  digestCpuNs,
   type RmCosts,
 } from './costs.js';
 export { ReplyAudit, type ReferenceMachine, type AuditResult } from './audit.js';
-export { digestOf, isOrderedRequest, type OrderedRequest } from './digest.js';
+export { digestOf, isOrderedRequest } from './digest.js';
+export { type ServiceMisbehaviour } from './misbehaviour.js';

@@ -46,7 +46,15 @@ export interface KvClientOptions {
   readonly orderVersions?: boolean;
   readonly zipfS: number;
   readonly thinkNs: number;
+  /** Called with every reply a client accepts (the `noWrongReply` audit). */
+  readonly onAccepted?: (request: KvRequest, reply: KvReply) => void;
 }
+
+/**
+ * TCP's initial retransmission timeout (RFC 6298 §2.1: 1 s; Linux TCP_TIMEOUT_INIT): requests sent
+ * less than this before the end of a run are not counted as unanswered.
+ */
+export const CLIENT_TIMEOUT_NS = 1_000_000_000;
 
 /** Verdict on one reply (see KvClients). */
 export type Verdict = 'ok' | 'corrupt' | 'stale';
@@ -89,6 +97,9 @@ export class KvClients {
   private readonly acked: Float64Array;
   /** When each session last had a reply (stalled sessions show up here). */
   private readonly lastDone: Float64Array;
+  /** When each session sent the request it waits for (−1: none). */
+  private readonly waitingSince: Float64Array;
+  private longestWaitNs = 0;
   readonly latencyMs = new Recorder();
   private _reads = 0;
   private _updates = 0;
@@ -105,6 +116,7 @@ export class KvClients {
     this.cdf = zipfTable(o.records, o.zipfS);
     this.acked = new Float64Array(o.records);
     this.lastDone = new Float64Array(o.clients);
+    this.waitingSince = new Float64Array(o.clients).fill(-1);
     // Scramble ranks over keys with an affine map coprime to the record count (fixed per run).
     let a = 1 + o.rng.int(Math.max(1, o.records - 1));
     while (gcd(a, o.records) !== 1) a = (a % o.records) + 1;
@@ -142,11 +154,15 @@ export class KvClients {
     const k = this.pickKey();
     const key = keyOf(k, this.o.keyBytes);
     const sentAt = this.o.sim.now;
+    this.waitingSince[client] = sentAt;
     const u = this.o.rng.next();
     if (u < this.o.readProportion) {
       const floor = this.acked[k]!;
       const req: KvRequest = { op: 'read', key };
-      this.o.rpc.call(client, key.length, req, (body, failed) => this.onRead(client, k, floor, sentAt, body as KvReply, failed));
+      this.o.rpc.call(client, key.length, req, (body, failed) => {
+        if (!failed) this.o.onAccepted?.(req, body as KvReply);
+        this.onRead(client, k, floor, sentAt, body as KvReply, failed);
+      });
     } else {
       const rmw = u < this.o.readProportion + (this.o.rmwProportion ?? 0);
       const floor = this.acked[k]!;
@@ -159,18 +175,24 @@ export class KvClients {
       this.issuedKey[v] = k;
       const value = valueOf(k, v, this.o.valueBytes);
       const req: KvRequest = { op: rmw ? 'rmw' : 'update', key, version: v, value };
-      this.o.rpc.call(client, key.length + value.length, req, (body, failed) => this.onUpdate(client, k, v, floor, sentAt, body as KvReply, failed, rmw));
+      this.o.rpc.call(client, key.length + value.length, req, (body, failed) => {
+        if (!failed) this.o.onAccepted?.(req, body as KvReply);
+        this.onUpdate(client, k, v, floor, sentAt, body as KvReply, failed, rmw);
+      });
     }
   }
 
   /** The connection broke (lib/net's connection timeout): no reply to judge; the session goes on. */
   private broken(client: number): void {
     this._failed++;
+    this.waitingSince[client] = -1;
     this.o.sim.schedule(this.o.thinkNs > 0 ? this.o.rng.exponential(this.o.thinkNs) : 0, () => this.issue(client));
   }
 
   private next(client: number, sentAt: number): void {
     this.lastDone[client] = this.o.sim.now;
+    this.waitingSince[client] = -1;
+    if (this.o.sim.now - sentAt > this.longestWaitNs) this.longestWaitNs = this.o.sim.now - sentAt;
     this._completed++;
     this.latencyMs.push((this.o.sim.now - sentAt) / 1e6);
     const think = this.o.thinkNs > 0 ? this.o.rng.exponential(this.o.thinkNs) : 0;
@@ -227,6 +249,27 @@ export class KvClients {
     let n = 0;
     for (let c = 0; c < this.lastDone.length; c++) if (this.o.sim.now - this.lastDone[c]! > ns) n++;
     return n;
+  }
+
+  /**
+   * Requests still waiting for a reply at `endNs` that were sent at least `CLIENT_TIMEOUT_NS`
+   * before it (closed loop: at most one per session).
+   */
+  unanswered(endNs: number): number {
+    let n = 0;
+    for (const t of this.waitingSince) if (t >= 0 && endNs - t >= CLIENT_TIMEOUT_NS) n++;
+    return n;
+  }
+
+  /**
+   * The longest time any client waited for a reply beyond the median latency, ms — requests still
+   * waiting at `endNs` count up to it. 0 when nothing was answered.
+   */
+  outageMs(endNs: number): number {
+    if (this.latencyMs.count === 0) return 0;
+    let longest = this.longestWaitNs;
+    for (const t of this.waitingSince) if (t >= 0 && endNs - t > longest) longest = endNs - t;
+    return Math.max(0, longest / 1e6 - this.latencyMs.quantile(0.5));
   }
 
   /** Requests whose connection broke before a reply. */
