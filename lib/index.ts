@@ -56,6 +56,26 @@ export { migrationEngine, POLICIES, POLICY_NAMES, MIGRATION_PARAMS, type Policy 
 export { HOST_PROFILES, HOST_PROFILE_NAMES, HOST_COST_NAMES, HOST_PARAMS, hostCosts, profileCosts, type HostCosts, type HostCostName, type HostProfile, type HostProfileName } from './engines/host-profiles.js';
 export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from './faults/index.js';
 
+// Replicated services: replica managers, total order, reply voting.
+export {
+  ReplicationGroup,
+  VoteCollector,
+  ReplyAudit,
+  DEFAULT_RM_COSTS,
+  RM_MESSAGE_CPU_NS,
+  RM_DIGEST_CPU_NS,
+  RM_DIGEST_CPU_NS_PER_KIB,
+  RM_HEARTBEAT_MS,
+  RM_SUSPECT_TIMEOUT_MS,
+  type GroupRequest,
+  type ReplicationGroupOptions,
+  type RmCosts,
+  type RmStats,
+  type Suspicion,
+  type ReferenceMachine,
+  type AuditResult,
+} from './replication/index.js';
+
 // The emulated machine and the kernel, for building new engines and workloads.
 export { PageMemory, DirtyLog, Disk, Nic, Host, HostCpu, VCpu, VM, type Packet, type GuestProgram, type CpuState } from './vm/index.js';
 export { NetBuffers, NET_PAGES_PER_KIB, type NetBufferOptions } from './vm/index.js';

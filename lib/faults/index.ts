@@ -1,1 +1,2 @@
 export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from './schedule.js';
+export { SLOW_REPLICA_THROTTLE, misbehave } from './byzantine.js';

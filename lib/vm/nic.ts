@@ -45,6 +45,7 @@ export class Nic {
   private seq = 0;
   private egress: EgressHook | null = null;
   private traffic: TrafficListener | null = null;
+  private tamper: ((p: Packet) => Packet | null) | null = null;
   private transmitFn: (p: Packet) => void = () => {
     throw new Error('NIC not connected to a network');
   };
@@ -82,10 +83,22 @@ export class Nic {
     this.egress = hook;
   }
 
+  /**
+   * A faulty guest (a Byzantine fault): every packet it sends passes `fn` first, which may change
+   * it or swallow it (null). Applied before the egress hook, as the guest's own doing.
+   */
+  setTamper(fn: ((p: Packet) => Packet | null) | null): void {
+    this.tamper = fn;
+  }
+
   /** The guest sends: stamp provenance, then egress hook (if any), then transmit. */
   send(p: Omit<Packet, 'epoch' | 'seq'>): void {
     // Fields written out: a spread plus extra properties takes V8's slow path (≈100× slower).
-    const pkt: Packet = { bytes: p.bytes, client: p.client, kind: p.kind, payload: p.payload, epoch: this.epoch, seq: this.seq++ };
+    let pkt: Packet | null = { bytes: p.bytes, client: p.client, kind: p.kind, payload: p.payload, epoch: this.epoch, seq: this.seq++ };
+    if (this.tamper !== null) {
+      pkt = this.tamper(pkt);
+      if (pkt === null) return;
+    }
     this.traffic?.sent(pkt);
     if (this.egress !== null) this.egress(pkt, this.transmitFn);
     else this.transmitFn(pkt);

@@ -58,6 +58,7 @@ export class VCpu {
   private queueEnd = 0;
   private timer: Timer | null = null;
   private _traps = 0;
+  private _cpuNs = 0;
 
   constructor(opts: VCpuOptions) {
     this.sim = opts.sim;
@@ -83,6 +84,15 @@ export class VCpu {
     this.trapNs = ns;
   }
 
+  /**
+   * Host CPU the vCPU has consumed (core-ns), after a sync: the cores it wanted and was granted
+   * while running (less throttling) × time. An idle server guest consumes its idle demand.
+   */
+  get cpuNs(): number {
+    this.sync();
+    return this._cpuNs;
+  }
+
   /** Log-dirty traps charged so far. */
   get traps(): number {
     return this._traps;
@@ -104,6 +114,7 @@ export class VCpu {
     if (dt <= 0) return;
     const rate = this.rate;
     if (rate <= 0) return;
+    this._cpuNs += Math.min(this.share, this.demand()) * (1 - this.throttle) * dt;
     let adv = rate * dt;
     if (this.debt > 0) {
       const pay = Math.min(this.debt, adv);

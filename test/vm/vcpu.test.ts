@@ -99,3 +99,29 @@ describe('log-dirty trap cost', () => {
     expect(program.ran / ms(1000)).toBeCloseTo(1 / 1.1, 2);
   });
 });
+
+describe('VCpu.cpuNs (host CPU the guest consumed)', () => {
+  it('counts its jobs at full share and its idle demand between them; nothing while paused', () => {
+    const { sim, vm } = makeVm({ cpuBound: false });
+    vm.vcpu.submit(ms(10), () => {});
+    sim.run(ms(10));
+    expect(vm.vcpu.cpuNs).toBeCloseTo(ms(10), -2);
+    sim.run(ms(110));
+    // 100 ms idle at the idle demand (0.01 core) = 1 ms of CPU.
+    expect(vm.vcpu.cpuNs).toBeCloseTo(ms(11), -2);
+    vm.pause();
+    sim.run(ms(210));
+    expect(vm.vcpu.cpuNs).toBeCloseTo(ms(11), -2);
+  });
+
+  it('a throttled (slow) guest takes longer for the same job and the same CPU', () => {
+    const { sim, vm } = makeVm({ cpuBound: false });
+    vm.vcpu.setThrottle(0.5);
+    let at = 0;
+    vm.vcpu.submit(ms(10), () => (at = sim.now));
+    sim.run(ms(30));
+    expect(at).toBe(ms(20));
+    expect(vm.vcpu.cpuNs).toBeLessThan(ms(10.2));
+    expect(vm.vcpu.cpuNs).toBeGreaterThan(ms(9.9));
+  });
+});

@@ -5,17 +5,27 @@ import type { Rpc } from './rpc.js';
 import { keyOf, valueOf } from './table.js';
 
 export interface KvRequest {
-  readonly op: 'read' | 'update';
+  readonly op: 'read' | 'update' | 'rmw';
   readonly key: string;
-  /** update: the write's version (a global write timestamp) and its value bytes. */
+  /**
+   * update, rmw: the write's id (a global write timestamp, in issue order) and its value bytes. A
+   * plain store uses the id as the version; a replicated one stores it as the writer and takes the
+   * version from the total order.
+   */
   readonly version?: number;
   readonly value?: Uint8Array;
 }
 
 export interface KvReply {
   readonly found: boolean;
+  /** The version stored (update, rmw) or read. */
   readonly version: number;
+  /** The write id that stored what was read (replicated store; a plain store's is the version). */
+  readonly writer?: number;
+  /** read: the value; rmw: the prior value. */
   readonly value?: Uint8Array;
+  /** rmw: the record before the write (found, version, writer; its value is `value`). */
+  readonly prior?: { readonly found: boolean; readonly version: number; readonly writer?: number };
 }
 
 export interface KvClientOptions {
@@ -27,9 +37,24 @@ export interface KvClientOptions {
   readonly keyBytes: number;
   readonly valueBytes: number;
   readonly readProportion: number;
+  /** Share of read-modify-writes (default 0); the rest after reads and these are updates. */
+  readonly rmwProportion?: number;
+  /**
+   * Versions come from the store's total order, not from the clients (a replicated store): an
+   * acknowledgement's version, not the write id, then bounds later reads from below.
+   */
+  readonly orderVersions?: boolean;
   readonly zipfS: number;
   readonly thinkNs: number;
+  /** Called with every reply a client accepts (the `noWrongReply` audit). */
+  readonly onAccepted?: (request: KvRequest, reply: KvReply) => void;
 }
+
+/**
+ * TCP's initial retransmission timeout (RFC 6298 §2.1: 1 s; Linux TCP_TIMEOUT_INIT): requests sent
+ * less than this before the end of a run are not counted as unanswered.
+ */
+export const CLIENT_TIMEOUT_NS = 1_000_000_000;
 
 /** Verdict on one reply (see KvClients). */
 export type Verdict = 'ok' | 'corrupt' | 'stale';
@@ -52,6 +77,14 @@ export type Verdict = 'ok' | 'corrupt' | 'stale';
  * So a read may return the latest acknowledged write, or any write issued after it (acknowledged or
  * not yet: it may already be applied), but never an older one. An update's acknowledgement must
  * carry a version ≥ its own (the store keeps the newest). (1) fails as `corrupt`, (2) as `stale`.
+ *
+ * A read-modify-write (share `rmwProportion`) is an update whose reply also carries the record as it
+ * was; that prior record is judged like a read sent at the same time.
+ *
+ * With `orderVersions` (a replicated store) a write's version is its position in the total order
+ * and its id comes back as the writer: rule (1) is checked on the writer, rule (2) on versions —
+ * acked(k, t) is then the largest version an acknowledgement of a write to k carried — and an
+ * update's acknowledgement must carry its own id as the writer.
  */
 export class KvClients {
   private readonly o: KvClientOptions;
@@ -64,9 +97,13 @@ export class KvClients {
   private readonly acked: Float64Array;
   /** When each session last had a reply (stalled sessions show up here). */
   private readonly lastDone: Float64Array;
+  /** When each session sent the request it waits for (−1: none). */
+  private readonly waitingSince: Float64Array;
+  private longestWaitNs = 0;
   readonly latencyMs = new Recorder();
   private _reads = 0;
   private _updates = 0;
+  private _rmws = 0;
   private _corrupt = 0;
   private _stale = 0;
   private _completed = 0;
@@ -79,6 +116,7 @@ export class KvClients {
     this.cdf = zipfTable(o.records, o.zipfS);
     this.acked = new Float64Array(o.records);
     this.lastDone = new Float64Array(o.clients);
+    this.waitingSince = new Float64Array(o.clients).fill(-1);
     // Scramble ranks over keys with an affine map coprime to the record count (fixed per run).
     let a = 1 + o.rng.int(Math.max(1, o.records - 1));
     while (gcd(a, o.records) !== 1) a = (a % o.records) + 1;
@@ -116,11 +154,18 @@ export class KvClients {
     const k = this.pickKey();
     const key = keyOf(k, this.o.keyBytes);
     const sentAt = this.o.sim.now;
-    if (this.o.rng.next() < this.o.readProportion) {
+    this.waitingSince[client] = sentAt;
+    const u = this.o.rng.next();
+    if (u < this.o.readProportion) {
       const floor = this.acked[k]!;
       const req: KvRequest = { op: 'read', key };
-      this.o.rpc.call(client, key.length, req, (body, failed) => this.onRead(client, k, floor, sentAt, body as KvReply, failed));
+      this.o.rpc.call(client, key.length, req, (body, failed) => {
+        if (!failed) this.o.onAccepted?.(req, body as KvReply);
+        this.onRead(client, k, floor, sentAt, body as KvReply, failed);
+      });
     } else {
+      const rmw = u < this.o.readProportion + (this.o.rmwProportion ?? 0);
+      const floor = this.acked[k]!;
       const v = this.nextVersion++;
       if (v >= this.issuedKey.length) {
         const g = new Int32Array(this.issuedKey.length * 2).fill(-1);
@@ -129,19 +174,25 @@ export class KvClients {
       }
       this.issuedKey[v] = k;
       const value = valueOf(k, v, this.o.valueBytes);
-      const req: KvRequest = { op: 'update', key, version: v, value };
-      this.o.rpc.call(client, key.length + value.length, req, (body, failed) => this.onUpdate(client, k, v, sentAt, body as KvReply, failed));
+      const req: KvRequest = { op: rmw ? 'rmw' : 'update', key, version: v, value };
+      this.o.rpc.call(client, key.length + value.length, req, (body, failed) => {
+        if (!failed) this.o.onAccepted?.(req, body as KvReply);
+        this.onUpdate(client, k, v, floor, sentAt, body as KvReply, failed, rmw);
+      });
     }
   }
 
   /** The connection broke (lib/net's connection timeout): no reply to judge; the session goes on. */
   private broken(client: number): void {
     this._failed++;
+    this.waitingSince[client] = -1;
     this.o.sim.schedule(this.o.thinkNs > 0 ? this.o.rng.exponential(this.o.thinkNs) : 0, () => this.issue(client));
   }
 
   private next(client: number, sentAt: number): void {
     this.lastDone[client] = this.o.sim.now;
+    this.waitingSince[client] = -1;
+    if (this.o.sim.now - sentAt > this.longestWaitNs) this.longestWaitNs = this.o.sim.now - sentAt;
     this._completed++;
     this.latencyMs.push((this.o.sim.now - sentAt) / 1e6);
     const think = this.o.thinkNs > 0 ? this.o.rng.exponential(this.o.thinkNs) : 0;
@@ -156,25 +207,34 @@ export class KvClients {
     this.next(client, sentAt);
   }
 
-  private onUpdate(client: number, k: number, v: number, sentAt: number, r: KvReply, failed: boolean): void {
+  private onUpdate(client: number, k: number, v: number, floor: number, sentAt: number, r: KvReply, failed: boolean, rmw: boolean): void {
     if (failed) return this.broken(client);
-    this._updates++;
-    const ok = r.found && r.version >= v && (r.version === v || this.issuedKey[r.version] === k);
-    this.count(ok ? 'ok' : 'corrupt', `update of key ${k} to version ${v}: acknowledged as ${r.version}`);
-    if (this.acked[k]! < v) this.acked[k] = v;
+    if (rmw) this._rmws++;
+    else this._updates++;
+    let verdict: Verdict;
+    if (this.o.orderVersions === true) verdict = r.found && r.writer === v && Number.isInteger(r.version) && r.version > 0 ? 'ok' : 'corrupt';
+    else verdict = r.found && r.version >= v && (r.version === v || this.issuedKey[r.version] === k) ? 'ok' : 'corrupt';
+    if (verdict === 'ok' && rmw) {
+      const p = r.prior;
+      verdict = p === undefined ? 'corrupt' : this.judgeRead(k, floor, { found: p.found, version: p.version, ...(p.writer === undefined ? {} : { writer: p.writer }), ...(r.value === undefined ? {} : { value: r.value }) });
+    }
+    this.count(verdict, `${rmw ? 'read-modify-write' : 'update'} of key ${k} with write ${v}: acknowledged as version ${r.version}`);
+    if (this.o.orderVersions !== true) {
+      if (this.acked[k]! < v) this.acked[k] = v;
+    } else if (verdict === 'ok' && this.acked[k]! < r.version) this.acked[k] = r.version;
     this.next(client, sentAt);
   }
 
   /** Rules (1) and (2) above. */
   judgeRead(k: number, floor: number, r: KvReply): Verdict {
     if (!r.found || r.value === undefined) return 'corrupt';
-    const v = r.version;
-    if (!Number.isInteger(v) || v < 0 || v >= this.nextVersion) return 'corrupt';
-    if (v > 0 && this.issuedKey[v] !== k) return 'corrupt';
-    const expect = valueOf(k, v, this.o.valueBytes);
+    const w = this.o.orderVersions === true ? (r.writer ?? -1) : r.version;
+    if (!Number.isInteger(w) || w < 0 || w >= this.nextVersion) return 'corrupt';
+    if (w > 0 && this.issuedKey[w] !== k) return 'corrupt';
+    const expect = valueOf(k, w, this.o.valueBytes);
     if (r.value.length !== expect.length) return 'corrupt';
     for (let i = 0; i < expect.length; i++) if (r.value[i] !== expect[i]) return 'corrupt';
-    return v >= floor ? 'ok' : 'stale';
+    return r.version >= floor ? 'ok' : 'stale';
   }
 
   private count(v: Verdict, what: string): void {
@@ -191,6 +251,27 @@ export class KvClients {
     return n;
   }
 
+  /**
+   * Requests still waiting for a reply at `endNs` that were sent at least `CLIENT_TIMEOUT_NS`
+   * before it (closed loop: at most one per session).
+   */
+  unanswered(endNs: number): number {
+    let n = 0;
+    for (const t of this.waitingSince) if (t >= 0 && endNs - t >= CLIENT_TIMEOUT_NS) n++;
+    return n;
+  }
+
+  /**
+   * The longest time any client waited for a reply beyond the median latency, ms — requests still
+   * waiting at `endNs` count up to it. 0 when nothing was answered.
+   */
+  outageMs(endNs: number): number {
+    if (this.latencyMs.count === 0) return 0;
+    let longest = this.longestWaitNs;
+    for (const t of this.waitingSince) if (t >= 0 && endNs - t > longest) longest = endNs - t;
+    return Math.max(0, longest / 1e6 - this.latencyMs.quantile(0.5));
+  }
+
   /** Requests whose connection broke before a reply. */
   get failed(): number {
     return this._failed;
@@ -203,6 +284,10 @@ export class KvClients {
   }
   get updates(): number {
     return this._updates;
+  }
+  /** Read-modify-writes answered. */
+  get rmws(): number {
+    return this._rmws;
   }
   get corruptReplies(): number {
     return this._corrupt;

@@ -12,9 +12,15 @@ import type { PageMemory } from '../../lib/vm/index.js';
  *   page 1 …       : slots, `slotBytes` each:
  *                    0 u8 state (0 empty, 1 used) · 2 u16 key length · 4 u32 value length ·
  *                    8 f64 version · 16 key bytes · 16 + keyBytes value bytes
+ *
+ * A replicated store (versions assigned by the total order, not by the client) keeps the client's
+ * write id beside the version: its slot header has 8 more bytes — 16 f64 writer — and key and value
+ * follow at 24. The plain layout is unchanged.
  */
 export const KV_MAGIC = 0x3153564b; // "KVS1"
 export const SLOT_HEADER_BYTES = 16;
+/** Slot header of a replicated store: version and writer. */
+export const WRITER_SLOT_HEADER_BYTES = 24;
 
 export interface KvGeometry {
   readonly keyBytes: number;
@@ -22,18 +28,23 @@ export interface KvGeometry {
   /** Number of slots: a power of two ≥ 2 × records (load factor ≤ 0.5 keeps probes short). */
   readonly slots: number;
   readonly slotBytes: number;
+  /** Slot header bytes: 16, or 24 with a writer field. */
+  readonly headerBytes: number;
+  /** Slots keep the writer (the client's write id) beside an order-assigned version. */
+  readonly withWriter: boolean;
   /** Byte offset of slot 0 (page 1). */
   readonly base: number;
   /** Bytes used from offset 0. */
   readonly endByte: number;
 }
 
-export function kvGeometry(records: number, keyBytes: number, valueBytes: number, pageBytes: number): KvGeometry {
+export function kvGeometry(records: number, keyBytes: number, valueBytes: number, pageBytes: number, withWriter = false): KvGeometry {
   let slots = 1;
   while (slots < 2 * records) slots *= 2;
-  const slotBytes = Math.ceil((SLOT_HEADER_BYTES + keyBytes + valueBytes) / 8) * 8;
+  const headerBytes = withWriter ? WRITER_SLOT_HEADER_BYTES : SLOT_HEADER_BYTES;
+  const slotBytes = Math.ceil((headerBytes + keyBytes + valueBytes) / 8) * 8;
   const base = pageBytes;
-  return { keyBytes, valueBytes, slots, slotBytes, base, endByte: base + slots * slotBytes };
+  return { keyBytes, valueBytes, slots, slotBytes, headerBytes, withWriter, base, endByte: base + slots * slotBytes };
 }
 
 const encoder = new TextEncoder();
@@ -75,6 +86,8 @@ export function valueOf(key: number, version: number, valueBytes: number): Uint8
 
 export interface KvRecord {
   readonly version: number;
+  /** The client's write id that stored it (the version itself in a plain store). */
+  readonly writer: number;
   readonly value: Uint8Array;
 }
 
@@ -105,7 +118,7 @@ export class KvTable {
       if (head[0] === 0) return { slot: s, used: false };
       const klen = head[2]! | (head[3]! << 8);
       if (klen === keyBytes.length) {
-        const k = memory.readBytes(off + SLOT_HEADER_BYTES, klen);
+        const k = memory.readBytes(off + this.geo.headerBytes, klen);
         let eq = true;
         for (let i = 0; i < klen; i++)
           if (k[i] !== keyBytes[i]) {
@@ -125,18 +138,22 @@ export class KvTable {
     const f = this.find(memory, kb);
     if (f === null || !f.used) return null;
     const off = this.geo.base + f.slot * this.geo.slotBytes;
-    const head = memory.readBytes(off, SLOT_HEADER_BYTES);
+    const hb = this.geo.headerBytes;
+    const head = memory.readBytes(off, hb);
     const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
     const vlen = Math.min(dv.getUint32(4, true), this.geo.valueBytes);
-    return { version: dv.getFloat64(8, true), value: memory.readBytes(off + SLOT_HEADER_BYTES + this.geo.keyBytes, vlen) };
+    const version = dv.getFloat64(8, true);
+    return { version, writer: this.geo.withWriter ? dv.getFloat64(16, true) : version, value: memory.readBytes(off + hb + this.geo.keyBytes, vlen) };
   }
 
   /**
-   * Write a key: stores (version, value) unless the slot already holds a newer version (versions
-   * are the clients' write timestamps; the newest wins, whatever order writes arrive in). Returns
-   * the version stored afterwards. Touches the slot's pages and the header's counter page.
+   * Write a key: stores (version, value) unless the slot already holds a newer version. In a plain
+   * store versions are the clients' write timestamps: the newest wins, whatever order writes arrive
+   * in. In a replicated store they are positions in the total order (always newer) and `writer`
+   * (the client's write id) is stored beside. Returns the version stored afterwards. Touches the
+   * slot's pages and the header's counter page.
    */
-  put(memory: PageMemory, key: string, version: number, value: Uint8Array): number {
+  put(memory: PageMemory, key: string, version: number, value: Uint8Array, writer = version): number {
     const kb = encoder.encode(key);
     if (kb.length > this.geo.keyBytes) throw new Error(`key ${key} longer than ${this.geo.keyBytes} bytes`);
     const f = this.find(memory, kb);
@@ -147,14 +164,16 @@ export class KvTable {
       const stored = new DataView(head.buffer, head.byteOffset, head.byteLength).getFloat64(8, true);
       if (stored > version) return stored;
     }
-    const rec = new Uint8Array(SLOT_HEADER_BYTES + this.geo.keyBytes + value.length);
+    const hb = this.geo.headerBytes;
+    const rec = new Uint8Array(hb + this.geo.keyBytes + value.length);
     const dv = new DataView(rec.buffer);
     rec[0] = 1;
     dv.setUint16(2, kb.length, true);
     dv.setUint32(4, value.length, true);
     dv.setFloat64(8, version, true);
-    rec.set(kb, SLOT_HEADER_BYTES);
-    rec.set(value, SLOT_HEADER_BYTES + this.geo.keyBytes);
+    if (this.geo.withWriter) dv.setFloat64(16, writer, true);
+    rec.set(kb, hb);
+    rec.set(value, hb + this.geo.keyBytes);
     memory.writeBytes(off, rec);
     // The applied-writes counter in the header page: a page dirtied by every write.
     const c = memory.readBytes(24, 8);
@@ -162,6 +181,16 @@ export class KvTable {
     cv.setFloat64(0, cv.getFloat64(0, true) + 1, true);
     memory.writeBytes(24, c);
     return version;
+  }
+
+  /**
+   * Read-modify-write: the record as it was (null when absent), then `put`. The reply depends on
+   * every earlier write to the key, so replicas that execute writes in different orders answer
+   * differently.
+   */
+  rmw(memory: PageMemory, key: string, version: number, value: Uint8Array, writer = version): { prior: KvRecord | null; stored: number } {
+    const prior = this.get(memory, key);
+    return { prior, stored: this.put(memory, key, version, value, writer) };
   }
 
   /** Writes applied so far, as the header page says. */
