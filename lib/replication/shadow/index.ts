@@ -1,0 +1,38 @@
+export {
+  SHADOW_COST_PROFILES,
+  XEN_2008_SHADOW_COSTS,
+  MODERN_SHADOW_COSTS,
+  shadowCosts,
+  digestCpuNs,
+  capturePauseNs,
+  type ShadowCostProfile,
+  type ShadowCosts,
+} from './costs.js';
+export { ResourceLedger, type ResourceMeter, type CpuUse } from './ledger.js';
+export { UpdateProducer, payloadDigest, payloadMatches, type StateUpdate } from './update.js';
+export { decideUpdate, payloadSource, type UpdateDecision } from './acceptance.js';
+export { ShadowReplica, writtenPages, type ShadowState, type ShadowOptions, type ApplyRecord, type ActivationRecord } from './shadow.js';
+export { ShadowConsistency, firstDifferentPage, type ShadowMismatch } from './consistency.js';
+export {
+  faultBoundHeld,
+  faultyIntervals,
+  maxFaultyPerWindow,
+  rotationWindowS,
+  plannedReplacements,
+  type InjectedFault,
+  type Replacement,
+  type FaultyInterval,
+} from './fault-bound.js';
+export {
+  RECOVERY_STEPS,
+  initialRecoveryState,
+  recoveryReducer,
+  recoveryReplacements,
+  type RecoveryStep,
+  type RecoveryState,
+  type RecoveryEvent,
+  type RecoveryAction,
+  type RecoveryRecord,
+  type RecoveryRun,
+  type HostRoles,
+} from './recovery.js';
