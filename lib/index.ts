@@ -111,3 +111,41 @@ export * from './analysis/index.js';
 
 // The paper reproduction (vmft reproduce).
 export * from './reproduce/index.js';
+
+// Shadow replicas: verified state updates, digests, consistency, the fault bound, proactive recovery.
+export { digestBytes, digestPages } from './vm/index.js';
+export {
+  ShadowReplica,
+  UpdateProducer,
+  ShadowConsistency,
+  ResourceLedger,
+  decideUpdate,
+  payloadSource,
+  payloadMatches,
+  faultBoundHeld,
+  faultyIntervals,
+  maxFaultyPerWindow,
+  rotationWindowS,
+  plannedReplacements,
+  RECOVERY_STEPS,
+  initialRecoveryState,
+  recoveryReducer,
+  recoveryReplacements,
+  SHADOW_COST_PROFILES,
+  XEN_2008_SHADOW_COSTS,
+  MODERN_SHADOW_COSTS,
+  shadowCosts,
+  capturePauseNs,
+  type ShadowCosts,
+  type ShadowCostProfile,
+  type StateUpdate,
+  type UpdateDecision,
+  type ResourceMeter,
+  type InjectedFault,
+  type Replacement,
+  type RecoveryState,
+  type RecoveryEvent,
+  type RecoveryAction,
+  type RecoveryRecord,
+  type HostRoles,
+} from './replication/shadow/index.js';
