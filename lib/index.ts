@@ -118,6 +118,7 @@ export {
   ShadowReplica,
   UpdateProducer,
   ShadowConsistency,
+  VerifiedUpdates,
   ResourceLedger,
   decideUpdate,
   payloadSource,
@@ -148,4 +149,6 @@ export {
   type RecoveryAction,
   type RecoveryRecord,
   type HostRoles,
+  type UpdateTransport,
+  type UpdateRoundRecord,
 } from './replication/shadow/index.js';

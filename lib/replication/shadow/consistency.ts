@@ -21,14 +21,17 @@ export interface ShadowMismatch {
  * The check is independent of the update path: it watches the reference memory through a dirty log
  * of its own (not the producer's), copies the pages written between update points straight from the
  * reference, and keeps its own mirror of the state. So a page the update path drops, alters or
- * misapplies is found. After the full comparison at the start, each check compares only the pages
- * that can differ — those written since the previous check and those the update touched — so it
- * costs O(dirty pages), not O(VM size).
+ * misapplies is found. It also watches the shadow's memory through a log of its own, so a write by
+ * the shadow's guest itself is found too. After the full comparison at the start, each check compares
+ * only the pages that can differ — those written on the reference since the previous check, those the
+ * update touched and those the shadow's guest wrote — so it costs O(dirty pages), not O(VM size).
  */
 export class ShadowConsistency {
   private readonly source: PageMemory;
+  private readonly shadow: PageMemory;
   private readonly mirror: PageMemory;
   private readonly log: DirtyLog;
+  private readonly shadowLog: DirtyLog;
   private readonly changes: ChangeSet[] = [];
   private mirrorSeq: number;
   private lastPoint: number;
@@ -44,8 +47,10 @@ export class ShadowConsistency {
     if (!source.contentBacked || !shadow.contentBacked) throw new Error('shadow consistency needs content-backed memories');
     if (source.pages !== shadow.pages || source.pageBytes !== shadow.pageBytes) throw new Error('shadow and reference differ in geometry');
     this.source = source;
+    this.shadow = shadow;
     this.mirror = source.clone();
     this.log = source.attachDirtyLog();
+    this.shadowLog = shadow.attachDirtyLog();
     this.mirrorSeq = seq;
     this.lastPoint = seq;
     const first = shadow.firstDifference(source);
@@ -90,7 +95,8 @@ export class ShadowConsistency {
    * The shadow has just applied update `seq`, touching `touched`: compare it with the verified state
    * at point `seq` wherever either can have changed since the last check. Returns the result.
    */
-  verify(shadow: PageMemory, seq: number, touched: ArrayLike<number>): boolean {
+  verify(seq: number, touched: ArrayLike<number>): boolean {
+    const shadow = this.shadow;
     if (seq <= this.mirrorSeq) throw new Error(`update ${seq} checked after ${this.mirrorSeq}`);
     if (seq > this.lastPoint) throw new Error(`update ${seq} checked before its point was recorded`);
     const pb = this.mirror.pageBytes;
@@ -104,6 +110,8 @@ export class ShadowConsistency {
       }
     }
     for (let i = 0; i < touched.length; i++) candidates.add(touched[i]!);
+    const own = this.shadowLog.readAndClear();
+    for (let i = 0; i < own.length; i++) candidates.add(own[i]!);
     this.mirrorSeq = seq;
     this._checks++;
     const bad = firstDifferentPage(shadow, this.mirror, [...candidates].sort((a, b) => a - b));
@@ -111,11 +119,12 @@ export class ShadowConsistency {
     return bad < 0;
   }
 
-  /** Stop watching the reference. */
+  /** Stop watching the reference and the shadow. */
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.source.detachDirtyLog(this.log);
+    this.shadow.detachDirtyLog(this.shadowLog);
   }
 }
 

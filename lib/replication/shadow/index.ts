@@ -36,3 +36,12 @@ export {
   type RecoveryRun,
   type HostRoles,
 } from './recovery.js';
+export {
+  VerifiedUpdates,
+  UPDATE_DIGEST_MESSAGE_BYTES,
+  UPDATE_PAYLOAD_HEADER_BYTES,
+  type VerifiedUpdatesOptions,
+  type UpdateTransport,
+  type UpdateHost,
+  type UpdateRoundRecord,
+} from './update-round.js';

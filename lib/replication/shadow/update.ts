@@ -55,7 +55,7 @@ export class UpdateProducer {
     this.pending = new DirtyLog(memory.pages);
   }
 
-  /** Updates captured so far. */
+  /** The number of the last update captured (0: none). */
   get captured(): number {
     return this.seq;
   }
@@ -70,10 +70,13 @@ export class UpdateProducer {
   /**
    * The update point: read and clear the dedicated log, and return every page written since the
    * last accepted update with its current bytes. The caller settles it before the next capture.
+   * `seq` numbers it (by default the next number; a group passes its own point number, so that a
+   * replica that missed a point stays in step with the others).
    */
-  capture(): StateUpdate {
+  capture(seq = this.seq + 1): StateUpdate {
     if (this.closed) throw new Error('update producer is closed');
     if (this.open) throw new Error(`update ${this.seq} was captured but not settled`);
+    if (!(Number.isInteger(seq) && seq > this.seq)) throw new Error(`update ${seq} captured after ${this.seq}`);
     const fresh = this.log.readAndClear();
     for (let i = 0; i < fresh.length; i++) this.pending.mark(fresh[i]!);
     const pages = this.pending.peek();
@@ -87,7 +90,7 @@ export class UpdateProducer {
       versions[i] = mem.versions[p]!;
       bytes.set(src.subarray(p * pb, (p + 1) * pb), i * pb);
     }
-    this.seq++;
+    this.seq = seq;
     this.open = true;
     return { seq: this.seq, pages, versions, bytes, pageBytes: pb, digest: digestPages(pages, bytes, pb) };
   }
