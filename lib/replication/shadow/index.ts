@@ -45,3 +45,4 @@ export {
   type UpdateHost,
   type UpdateRoundRecord,
 } from './update-round.js';
+export { ProactiveRecovery, type ProactiveRecoveryOptions } from './recovery-driver.js';

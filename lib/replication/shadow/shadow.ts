@@ -172,6 +172,7 @@ export class ShadowReplica {
     }
     const waiting = this.queue;
     this.queue = [];
+    this.pausedWaiters = [];
     const begin = (alreadyUp: boolean): void => {
       if (!alreadyUp) this.leavePaused();
       this._state = 'activating';
@@ -208,6 +209,16 @@ export class ShadowReplica {
   }
 
   /**
+   * Run `fn` once this shadow is paused with no update waiting (now, if it is): a save needs a
+   * quiet shadow. Never runs if the shadow is activated or discarded first.
+   */
+  whenPaused(fn: () => void): void {
+    this.requireLive();
+    if (this._state === 'paused' && this.queue.length === 0) fn();
+    else this.pausedWaiters.push(fn);
+  }
+
+  /**
    * Save this shadow's state (proactive recovery step 1): the image is its memory as of its last
    * applied update. Costs vmSaveNs plus a page copy per written page; the shadow stays paused.
    */
@@ -228,6 +239,7 @@ export class ShadowReplica {
     this._state = 'discarded';
     this.queue = [];
     this.afterCurrent = null;
+    this.pausedWaiters = [];
     this.vm.crash();
     this.meter.cpu(this.host, this.costs.vmDestroyNs, 'destroy');
     this.sim.schedule(this.costs.vmDestroyNs, () => {
@@ -238,6 +250,8 @@ export class ShadowReplica {
 
   /** An activation requested while a wake was in progress. */
   private afterCurrent: ((alreadyUp: boolean) => void) | null = null;
+  /** Callbacks waiting for the shadow to be paused and idle. */
+  private pausedWaiters: Array<() => void> = [];
   /** The update a wake is applying now (0: none). */
   private inflightSeq = 0;
 
@@ -280,7 +294,10 @@ export class ShadowReplica {
           const waiting = this.afterCurrent;
           this.afterCurrent = null;
           if (waiting !== null) waiting(false);
-          else if (this._state === 'paused') this.next();
+          else if (this._state === 'paused') {
+            if (this.queue.length > 0) this.next();
+            else this.runPausedWaiters();
+          }
         });
       });
     });
@@ -298,6 +315,18 @@ export class ShadowReplica {
       this._appliedSeq = u.seq;
       then();
     });
+  }
+
+  private runPausedWaiters(): void {
+    const ws = this.pausedWaiters;
+    this.pausedWaiters = [];
+    for (const w of ws) {
+      if (this._state !== 'paused' || this.queue.length > 0) {
+        this.pausedWaiters.push(w);
+        continue;
+      }
+      w();
+    }
   }
 
   /** The newest update applied, being applied, or queued. */

@@ -63,6 +63,9 @@ export interface UpdateRoundRecord {
 }
 
 interface HostRound {
+  /** The producer that captured this round's update (it settles it, even if replaced meanwhile). */
+  producer: UpdateProducer | null;
+  vm: VM | null;
   update: StateUpdate | null;
   digests: (string | null)[];
   received: number;
@@ -84,7 +87,18 @@ interface HostRound {
  */
 export class VerifiedUpdates {
   private readonly o: VerifiedUpdatesOptions;
+  private readonly hosts: UpdateHost[];
   private readonly producers: UpdateProducer[];
+  /** Hosts whose active replica was just switched: their next capture takes a peer's page list. */
+  private readonly joining: boolean[];
+  /** Per host, the accepted updates given to its shadow that someone may still need (ascending). */
+  private readonly history: StateUpdate[][];
+  /** Per host, update numbers a recovery in progress pins in the history. */
+  private readonly pins: number[][];
+  /** Per host, the newest update dropped from the history. */
+  private readonly trimmed: number[];
+  /** Hosts whose RM has crashed. */
+  private readonly down: boolean[];
   private rounds: HostRound[] | null = null;
   private seq = 0;
   private _skipped = 0;
@@ -95,7 +109,70 @@ export class VerifiedUpdates {
     if (o.hosts.length < o.f + 1) throw new Error(`verified updates need at least f + 1 = ${o.f + 1} hosts, got ${o.hosts.length}`);
     if (o.checks !== undefined && o.checks.length !== o.hosts.length) throw new Error('one consistency check per host');
     this.o = o;
+    this.hosts = [...o.hosts];
     this.producers = o.hosts.map((h) => new UpdateProducer(h.active.memory));
+    this.joining = o.hosts.map(() => false);
+    this.history = o.hosts.map(() => []);
+    this.pins = o.hosts.map(() => []);
+    this.trimmed = o.hosts.map(() => 0);
+    this.down = o.hosts.map(() => false);
+  }
+
+  /** Host `i` crashed (its RM with it): it sends and decides nothing from now on. */
+  hostDown(i: number): void {
+    this.down[i] = true;
+    const r = this.rounds?.[i];
+    if (r !== undefined && !r.decided) {
+      r.decided = true;
+      r.timer?.cancel();
+      this.openHosts--;
+    }
+  }
+
+  /** Host `i`'s active replica and shadow now. */
+  host(i: number): UpdateHost {
+    return this.hosts[i]!;
+  }
+
+  /**
+   * Host `i`'s active replica is now `vm` (a shadow activated in its place, caught up to the last
+   * accepted update, about to re-execute the requests since). Its writes are tracked from now on;
+   * at the next point it captures the page list a peer captured, with its own bytes — its own log
+   * holds re-executed writes the last accepted update already covers.
+   */
+  setActive(i: number, vm: VM): void {
+    this.producers[i]!.close();
+    this.producers[i] = new UpdateProducer(vm.memory);
+    this.joining[i] = true;
+    this.hosts[i] = { ...this.hosts[i]!, active: vm };
+  }
+
+  /**
+   * Host `i`'s shadow is now `shadow` (made from verified state as of its `appliedSeq`): it is given
+   * the accepted updates since, and every later one.
+   */
+  setShadow(i: number, shadow: ShadowReplica): void {
+    this.hosts[i] = { ...this.hosts[i]!, shadow };
+    for (const u of this.acceptedAfter(i, shadow.appliedSeq)) this.giveTo(i, shadow, u);
+  }
+
+  /** The accepted updates host `i`'s shadows were given after update `seq` (kept while needed). */
+  acceptedAfter(i: number, seq: number): StateUpdate[] {
+    if (seq < this.trimmed[i]!) throw new Error(`host ${i}: updates after ${seq} are no longer kept (dropped up to ${this.trimmed[i]})`);
+    return this.history[i]!.filter((u) => u.seq > seq);
+  }
+
+  /** Keep host `i`'s updates after `seq` until `unpin` (a recovery using a checkpoint of `seq`). */
+  pin(i: number, seq: number): void {
+    this.pins[i]!.push(seq);
+  }
+
+  unpin(i: number, seq: number): void {
+    const p = this.pins[i]!;
+    const k = p.indexOf(seq);
+    if (k < 0) throw new Error(`host ${i}: update ${seq} is not pinned`);
+    p.splice(k, 1);
+    this.trim(i);
   }
 
   /** Update points skipped because the previous round was still undecided. */
@@ -119,7 +196,8 @@ export class VerifiedUpdates {
       this._skipped++;
       return;
     }
-    const { sim, hosts, costs, meter } = this.o;
+    const { sim, costs, meter } = this.o;
+    const hosts = this.hosts;
     const n = hosts.length;
     const seq = ++this.seq;
     const rec: UpdateRoundRecord = {
@@ -134,19 +212,28 @@ export class VerifiedUpdates {
     };
     this._records.push(rec);
     this.o.checks?.forEach((c) => c.point(seq));
-    const rounds: HostRound[] = hosts.map(() => ({ update: null, digests: new Array(n).fill(null), received: 0, own: false, decided: false, timer: null }));
+    const rounds: HostRound[] = hosts.map(() => ({ producer: null, vm: null, update: null, digests: new Array(n).fill(null), received: 0, own: false, decided: false, timer: null }));
     this.rounds = rounds;
     this.openHosts = n;
-    hosts.forEach((h, i) => {
-      const vm = h.active;
-      if (vm.status === 'crashed') {
-        // A dead host's RM takes no part; the others time out on its digest.
+    // Replicas that just joined take the page list of the first settled replica captured here.
+    const order = hosts.map((_, i) => i).sort((a, b) => Number(this.joining[a]) - Number(this.joining[b]) || a - b);
+    let peerPages: Int32Array | undefined;
+    for (const i of order) {
+      const vm = hosts[i]!.active;
+      if (vm.status === 'crashed' || this.down[i]) {
+        // A crashed replica has nothing to capture, a dead RM takes no part: the others time out
+        // on its digest.
         rounds[i]!.decided = true;
         this.openHosts--;
-        return;
+        continue;
       }
       vm.vcpu.sync(); // every write up to this instant is in memory and in the dirty logs
-      const u = this.producers[i]!.capture(seq);
+      const producer = this.producers[i]!;
+      const u = producer.capture(seq, this.joining[i] ? peerPages : undefined);
+      if (!this.joining[i] && peerPages === undefined) peerPages = u.pages;
+      this.joining[i] = false;
+      rounds[i]!.producer = producer;
+      rounds[i]!.vm = vm;
       rounds[i]!.update = u;
       rec.pages[i] = u.pages.length;
       const pause = capturePauseNs(costs, u.pages.length);
@@ -159,16 +246,17 @@ export class VerifiedUpdates {
         if (wasRunning && vm.status === 'paused') vm.resume();
         sim.schedule(digestNs, () => this.ownDigest(seq, i, u));
       });
-    });
+    }
   }
 
   private ownDigest(seq: number, i: number, u: StateUpdate): void {
     const r = this.roundFor(seq, i);
     if (r === null) return;
-    if (this.o.hosts[i]!.active.status === 'crashed') return;
+    // The pages are in domain 0 since the capture: only the RM's death stops its digest.
+    if (this.down[i]) return;
     r.own = true;
     this.receive(seq, i, i, u.digest);
-    this.o.hosts.forEach((_, j) => {
+    this.hosts.forEach((_, j) => {
       if (j === i) return;
       this.o.transport.send(i, j, UPDATE_DIGEST_MESSAGE_BYTES, () => this.receive(seq, j, i, u.digest));
     });
@@ -180,7 +268,7 @@ export class VerifiedUpdates {
     if (r === null || r.digests[from] !== null) return;
     r.digests[from] = digest;
     r.received++;
-    if (r.own && r.received === this.o.hosts.length) this.decide(seq, at);
+    if (r.own && r.received === this.hosts.length) this.decide(seq, at);
   }
 
   private roundFor(seq: number, host: number): HostRound | null {
@@ -199,7 +287,7 @@ export class VerifiedUpdates {
     const decision = decideUpdate(r.digests, this.o.f);
     rec.decidedAt[i] = this.o.sim.now;
     rec.accepted[i] = decision.accepted;
-    this.producers[i]!.settle(decision.accepted);
+    r.producer?.settle(decision.accepted);
     if (decision.suspicious) this.o.onSuspicion?.(i, seq, decision);
     if (!decision.accepted) return;
     const source = payloadSource(decision, i)!;
@@ -223,12 +311,36 @@ export class VerifiedUpdates {
   }
 
   private applyAt(i: number, u: StateUpdate, rec: UpdateRoundRecord): void {
-    const shadow = this.o.hosts[i]!.shadow;
+    this.history[i]!.push(u);
+    this.giveTo(i, this.hosts[i]!.shadow, u, rec);
+  }
+
+  /** Hand `u` to `shadow` (unless it is active or gone: then it is only kept in the history). */
+  private giveTo(i: number, shadow: ShadowReplica, u: StateUpdate, rec?: UpdateRoundRecord): void {
     if (shadow.state === 'discarded' || shadow.state === 'active' || shadow.state === 'activating') return;
+    if (u.seq <= shadow.appliedSeq) return;
     shadow.apply(u, () => {
-      rec.appliedAt[i] = this.o.sim.now;
-      this.o.checks?.[i]?.verify(u.seq, u.pages);
+      if (rec !== undefined) rec.appliedAt[i] = this.o.sim.now;
+      const check = this.o.checks?.[i];
+      if (check !== undefined && shadow === this.o.hosts[i]!.shadow) check.verify(u.seq, u.pages);
+      this.trim(i);
     });
+  }
+
+  /** Updates at or below this number are no longer needed on host `i`. */
+  private historyFloor(i: number): number {
+    return Math.min(this.hosts[i]!.shadow.appliedSeq, ...this.pins[i]!);
+  }
+
+  private trim(i: number): void {
+    const floor = this.historyFloor(i);
+    const h = this.history[i]!;
+    let k = 0;
+    while (k < h.length && h[k]!.seq <= floor) k++;
+    if (k > 0) {
+      this.trimmed[i] = h[k - 1]!.seq;
+      h.splice(0, k);
+    }
   }
 
   /** Stop tracking writes (the group is done). */

@@ -71,14 +71,20 @@ export class UpdateProducer {
    * The update point: read and clear the dedicated log, and return every page written since the
    * last accepted update with its current bytes. The caller settles it before the next capture.
    * `seq` numbers it (by default the next number; a group passes its own point number, so that a
-   * replica that missed a point stays in step with the others).
+   * replica that missed a point stays in step with the others). `pagesOf`, for a replica that has
+   * just joined, replaces its page list by a peer's at the same point: its own log then holds writes
+   * of re-executed requests that the group's last accepted update already covers.
    */
-  capture(seq = this.seq + 1): StateUpdate {
+  capture(seq = this.seq + 1, pagesOf?: Int32Array): StateUpdate {
     if (this.closed) throw new Error('update producer is closed');
     if (this.open) throw new Error(`update ${this.seq} was captured but not settled`);
     if (!(Number.isInteger(seq) && seq > this.seq)) throw new Error(`update ${seq} captured after ${this.seq}`);
     const fresh = this.log.readAndClear();
-    for (let i = 0; i < fresh.length; i++) this.pending.mark(fresh[i]!);
+    if (pagesOf !== undefined) {
+      // Joining: take the page list a peer captured at this point (see `VerifiedUpdates.setActive`).
+      this.pending.clear();
+      for (let i = 0; i < pagesOf.length; i++) this.pending.mark(pagesOf[i]!);
+    } else for (let i = 0; i < fresh.length; i++) this.pending.mark(fresh[i]!);
     const pages = this.pending.peek();
     const mem = this.memory;
     const pb = mem.pageBytes;

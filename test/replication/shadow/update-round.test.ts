@@ -127,6 +127,23 @@ describe('VerifiedUpdates', () => {
     expect(suspicions.map(([h, , d]) => [h, d.missing])).toEqual([[0, [1]]]);
   });
 
+  it('an active destroyed after its capture still has its digest sent; a host that dies mid-round does not', () => {
+    const a = group(2, 1);
+    a.writeAll(2, 2);
+    a.vu.point();
+    a.hosts[1]!.active.crash(); // the pages are already in domain 0
+    a.sim.run();
+    expect(a.vu.records[0]!.accepted).toEqual([true, true]);
+    const b = group(2, 1, { timeoutNs: 20_000 });
+    b.writeAll(2, 2);
+    b.vu.point();
+    b.vu.hostDown(1);
+    b.sim.run();
+    expect(b.vu.records[0]!.accepted).toEqual([false, false]);
+    expect(b.vu.records[0]!.decidedAt[1]).toBe(-1);
+    expect(b.suspicions.map(([h, , d]) => [h, d.missing])).toEqual([[0, [1]]]);
+  });
+
   it('a point that comes while a round is undecided is skipped', () => {
     const { sim, vu } = group(2, 1);
     vu.point();
