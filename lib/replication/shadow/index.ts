@@ -11,8 +11,8 @@ export {
 export { ResourceLedger, type ResourceMeter, type CpuUse } from './ledger.js';
 export { UpdateProducer, payloadDigest, payloadMatches, type StateUpdate } from './update.js';
 export { decideUpdate, payloadSource, type UpdateDecision } from './acceptance.js';
-export { ShadowReplica, writtenPages, type ShadowState, type ShadowOptions, type ApplyRecord, type ActivationRecord } from './shadow.js';
-export { ShadowConsistency, firstDifferentPage, type ShadowMismatch } from './consistency.js';
+export { ShadowReplica, writtenPages, type ShadowState, type ApplyRecord, type ActivationRecord } from './shadow.js';
+export { ShadowConsistency } from './consistency.js';
 export {
   faultBoundHeld,
   faultyIntervals,
@@ -21,7 +21,6 @@ export {
   plannedReplacements,
   type InjectedFault,
   type Replacement,
-  type FaultyInterval,
 } from './fault-bound.js';
 export {
   RECOVERY_STEPS,
@@ -33,13 +32,10 @@ export {
   type RecoveryEvent,
   type RecoveryAction,
   type RecoveryRecord,
-  type RecoveryRun,
   type HostRoles,
 } from './recovery.js';
 export {
   VerifiedUpdates,
-  UPDATE_DIGEST_MESSAGE_BYTES,
-  UPDATE_PAYLOAD_HEADER_BYTES,
   type VerifiedUpdatesOptions,
   type UpdateTransport,
   type UpdateHost,
