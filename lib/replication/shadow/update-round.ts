@@ -4,7 +4,7 @@ import { decideUpdate, payloadSource, type UpdateDecision } from './acceptance.j
 import type { ShadowConsistency } from './consistency.js';
 import { capturePauseNs, digestCpuNs, type ShadowCosts } from './costs.js';
 import type { ResourceMeter } from './ledger.js';
-import type { ShadowReplica } from './shadow.js';
+import type { ActivationRecord, ShadowReplica } from './shadow.js';
 import { UpdateProducer, payloadMatches, type StateUpdate } from './update.js';
 
 /**
@@ -160,6 +160,17 @@ export class VerifiedUpdates {
   acceptedAfter(i: number, seq: number): StateUpdate[] {
     if (seq < this.trimmed[i]!) throw new Error(`host ${i}: updates after ${seq} are no longer kept (dropped up to ${this.trimmed[i]})`);
     return this.history[i]!.filter((u) => u.seq > seq);
+  }
+
+  /**
+   * Activate host `i`'s shadow on a suspicion: it is unpaused for good and applies the accepted
+   * updates it has not applied yet; `done` once caught up (the engine then re-executes the ordered
+   * requests since `record`'s last update on it). The shadow stays host `i`'s shadow here until
+   * `setActive`/`setShadow` replace it.
+   */
+  activate(i: number, done: (record: ActivationRecord, sinceSeq: number) => void): void {
+    const shadow = this.hosts[i]!.shadow;
+    shadow.activate(this.acceptedAfter(i, shadow.appliedSeq), (r) => done(r, shadow.appliedSeq));
   }
 
   /** Keep host `i`'s updates after `seq` until `unpin` (a recovery using a checkpoint of `seq`). */

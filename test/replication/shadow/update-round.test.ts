@@ -199,3 +199,33 @@ describe('shadow memory against its checks', () => {
     expect(vu.shadowsConsistent).toBe(false);
   });
 });
+
+describe('activation on a suspicion', () => {
+  it('a shadow that missed updates catches up: unpause, then one apply per pending update', () => {
+    const { sim, hosts, vu, writeAll } = group(2, 1);
+    // three accepted rounds; host 1's shadow applies them; host 0's shadow is made to lag by
+    // activating it only after they are in the history
+    for (let k = 0; k < 3; k++) {
+      writeAll(k + 1, k);
+      vu.point();
+      sim.run();
+    }
+    const lagging = hosts[0]!.shadow;
+    expect(lagging.appliedSeq).toBe(3);
+    writeAll(9, 9);
+    vu.point();
+    // suspicion right after the round was decided, before host 0's shadow applied it
+    let rec: { unpausedAt: number; caughtUpAt: number; updatesApplied: number } | null = null;
+    let since = -1;
+    const decided = Math.round(capturePauseNs(TEST_COSTS, 1)) + Math.round(digestCpuNs(TEST_COSTS, 64)) + LATENCY;
+    const t0 = sim.now;
+    sim.schedule(decided + 1, () => vu.activate(0, (r, s) => ((rec = r), (since = s))));
+    sim.run();
+    expect(lagging.state).toBe('active');
+    expect(since).toBe(4);
+    expect(lagging.vm.memory.firstDifference(hosts[0]!.active.memory)).toBe(-1);
+    // update 4 was being woken for when the suspicion came: it finishes, then nothing is pending
+    expect(rec!.updatesApplied).toBe(0);
+    expect(rec!.caughtUpAt).toBe(t0 + decided + TEST_COSTS.unpauseNs + TEST_COSTS.applyNsPerPage);
+  });
+});
