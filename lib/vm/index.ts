@@ -8,3 +8,4 @@ export { Host } from './host.js';
 export { VCpu, type GuestProgram } from './vcpu.js';
 export { VM, type CpuState } from './vm.js';
 export { LOG_DIRTY_TRAP_NS } from './cost-model.js';
+export { digestBytes, digestPages, DIGEST_HEX_CHARS } from './digest.js';

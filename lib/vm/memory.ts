@@ -31,6 +31,8 @@ export class PageMemory {
    * it sees every write but never traps, so observing does not perturb the guest.
    */
   observer: DirtyLog | null = null;
+  /** Further log-dirty users with a log each (see `attachDirtyLog`); empty for most guests. */
+  private extraLogs: DirtyLog[] = [];
   private traps = 0;
   private _writes = 0;
   /**
@@ -96,19 +98,68 @@ export class PageMemory {
     this.dirty.clear();
   }
 
+  /**
+   * A further dirty log of its own for one more log-dirty user (verified state updates beside a
+   * checkpoint stream, or an independent check): it starts clean, sees every write from now on,
+   * and its owner reads and clears it without disturbing `dirty` or the other logs.
+   *
+   * Traps: Xen keeps one log-dirty bitmap in hardware and write-protects every page again whenever
+   * any user cleans it; a write then traps once and marks the page for all users. So a write traps
+   * exactly when its page is clean in at least one trapping log (`dirty` while log-dirty mode is on,
+   * and every attached log) — one trap per write however many users there are.
+   */
+  attachDirtyLog(): DirtyLog {
+    const log = new DirtyLog(this.pages);
+    this.extraLogs = [...this.extraLogs, log];
+    return log;
+  }
+
+  /** Stop tracking for `log` (its owner is gone). */
+  detachDirtyLog(log: DirtyLog): void {
+    const i = this.extraLogs.indexOf(log);
+    if (i < 0) throw new Error('dirty log is not attached to this memory');
+    this.extraLogs = this.extraLogs.filter((l) => l !== log);
+  }
+
+  /** Number of logs attached with `attachDirtyLog`. */
+  get attachedDirtyLogs(): number {
+    return this.extraLogs.length;
+  }
+
   /** One write to `page` (its content changes). */
   write(page: number): void {
     this.versions[page]!++;
     this._writes++;
     if (this.observer !== null) this.observer.mark(page);
-    if (this.logDirty && this.dirty.mark(page)) this.traps++;
+    if (this.extraLogs.length > 0) {
+      if (this.markExtra(page)) this.traps++;
+    } else if (this.logDirty && this.dirty.mark(page)) this.traps++;
+  }
+
+  /**
+   * Mark `page` in `dirty` (when log-dirty mode is on) and every attached log: true when it was
+   * clean in at least one of them, i.e. this write traps.
+   */
+  private markExtra(page: number): boolean {
+    let trapped = this.logDirty && this.dirty.mark(page);
+    const logs = this.extraLogs;
+    for (let k = 0; k < logs.length; k++) if (logs[k]!.mark(page)) trapped = true;
+    return trapped;
   }
 
   /** Writes to `pages[0..n)` in order. */
   writeMany(pages: ArrayLike<number>, n = pages.length): void {
     const versions = this.versions;
     if (this.observer !== null) for (let k = 0; k < n; k++) this.observer.mark(pages[k]!);
-    if (this.logDirty) {
+    if (this.extraLogs.length > 0) {
+      let traps = 0;
+      for (let k = 0; k < n; k++) {
+        const p = pages[k]!;
+        versions[p]!++;
+        if (this.markExtra(p)) traps++;
+      }
+      this.traps += traps;
+    } else if (this.logDirty) {
       const dirty = this.dirty;
       let traps = 0;
       for (let k = 0; k < n; k++) {
@@ -127,7 +178,14 @@ export class PageMemory {
   writeRange(first: number, count: number): void {
     const end = first + count;
     if (this.observer !== null) for (let p = first; p < end; p++) this.observer.mark(p);
-    if (this.logDirty) {
+    if (this.extraLogs.length > 0) {
+      let traps = 0;
+      for (let p = first; p < end; p++) {
+        this.versions[p]!++;
+        if (this.markExtra(p)) traps++;
+      }
+      this.traps += traps;
+    } else if (this.logDirty) {
       const dirty = this.dirty;
       let traps = 0;
       for (let p = first; p < end; p++) {

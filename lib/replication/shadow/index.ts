@@ -1,0 +1,44 @@
+export {
+  SHADOW_COST_PROFILES,
+  XEN_2008_SHADOW_COSTS,
+  MODERN_SHADOW_COSTS,
+  shadowCosts,
+  digestCpuNs,
+  capturePauseNs,
+  type ShadowCostProfile,
+  type ShadowCosts,
+} from './costs.js';
+export { ResourceLedger, type ResourceMeter, type CpuUse } from './ledger.js';
+export { UpdateProducer, payloadDigest, payloadMatches, type StateUpdate } from './update.js';
+export { decideUpdate, payloadSource, type UpdateDecision } from './acceptance.js';
+export { ShadowReplica, writtenPages, type ShadowState, type ApplyRecord, type ActivationRecord } from './shadow.js';
+export { ShadowConsistency } from './consistency.js';
+export {
+  faultBoundHeld,
+  faultyIntervals,
+  maxFaultyPerWindow,
+  rotationWindowS,
+  plannedReplacements,
+  type InjectedFault,
+  type Replacement,
+} from './fault-bound.js';
+export {
+  RECOVERY_STEPS,
+  initialRecoveryState,
+  recoveryReducer,
+  recoveryReplacements,
+  type RecoveryStep,
+  type RecoveryState,
+  type RecoveryEvent,
+  type RecoveryAction,
+  type RecoveryRecord,
+  type HostRoles,
+} from './recovery.js';
+export {
+  VerifiedUpdates,
+  type VerifiedUpdatesOptions,
+  type UpdateTransport,
+  type UpdateHost,
+  type UpdateRoundRecord,
+} from './update-round.js';
+export { ProactiveRecovery, type ProactiveRecoveryOptions } from './recovery-driver.js';

@@ -1,0 +1,169 @@
+import type { Nanos, Simulation, Timer } from '../../sim/index.js';
+import type { PageMemory, VM } from '../../vm/index.js';
+import type { ShadowCosts } from './costs.js';
+import type { ResourceMeter } from './ledger.js';
+import {
+  initialRecoveryState,
+  recoveryReducer,
+  type RecoveryAction,
+  type RecoveryRecord,
+  type RecoveryState,
+} from './recovery.js';
+import { ShadowReplica } from './shadow.js';
+import type { VerifiedUpdates } from './update-round.js';
+
+export interface ProactiveRecoveryOptions {
+  readonly sim: Simulation;
+  readonly costs: ShadowCosts;
+  readonly meter: ResourceMeter;
+  /** The group's update protocol: it knows each host's active replica and shadow, and keeps the updates. */
+  readonly updates: VerifiedUpdates;
+  /** A recovery falls due every this many ns (`spare.recoveryIntervalS`). */
+  readonly intervalNs: Nanos;
+  /** The meter's ids of the hosts' active VMs at the start (the shadows' are their own `id`). */
+  readonly activeIds: readonly string[];
+  /** Build a VM on host `host` with exactly `memory` (a new shadow from verified state). */
+  readonly makeVm: (host: number, memory: PageMemory, id: string) => VM;
+  /**
+   * Step 4: move service execution on `host` from the old active VM to the activated shadow's VM —
+   * re-executing the ordered requests since update `sinceSeq` (the last one the shadow applied; 0:
+   * since the start) — and call `done`.
+   */
+  readonly switchExecution: (host: number, from: VM, to: VM, sinceSeq: number, done: () => void) => void;
+  /** Every finished recovery. */
+  readonly onRecovered?: (record: RecoveryRecord) => void;
+}
+
+/**
+ * Proactive recovery carried out: every interval the state machine (`recoveryReducer`) names the
+ * next host, and each of its five steps is executed on the real VMs —
+ *   1. the host's shadow, once paused and idle, is saved (the checkpoint pins the updates after it);
+ *   2. a new shadow is restored from that image (`vmCreateNs` plus a page copy per written page);
+ *   3. the old shadow is activated with the accepted updates it has not applied, and the new shadow
+ *      takes its place in the update protocol (it is given the updates since its checkpoint);
+ *   4. the old shadow's VM becomes the host's active replica in the update protocol and the engine
+ *      switches execution to it;
+ *   5. the old active VM is destroyed (`vmDestroyNs`) and its memory freed.
+ * Times are simulated; costs go to the meter.
+ */
+export class ProactiveRecovery {
+  private readonly o: ProactiveRecoveryOptions;
+  private _state: RecoveryState;
+  private readonly activeIds: string[];
+  private timer: Timer | null = null;
+  private image: { memory: PageMemory; seq: number } | null = null;
+  private created: ShadowReplica | null = null;
+  private activated: ShadowReplica | null = null;
+  /** The VM step 4 switched away from (step 5 destroys it). */
+  private retiredVm: VM | null = null;
+
+  constructor(o: ProactiveRecoveryOptions) {
+    if (!(o.intervalNs > 0)) throw new Error(`bad recovery interval ${o.intervalNs} ns`);
+    const n = o.activeIds.length;
+    this.o = o;
+    this.activeIds = [...o.activeIds];
+    this._state = initialRecoveryState(Array.from({ length: n }, (_, i) => ({ active: this.activeIds[i]!, shadow: o.updates.host(i).shadow.id })));
+  }
+
+  get state(): RecoveryState {
+    return this._state;
+  }
+
+  /** Finished recoveries. */
+  get records(): readonly RecoveryRecord[] {
+    return this._state.records;
+  }
+
+  /** Recoveries fall due every interval from now on. */
+  start(): void {
+    if (this.timer !== null) return;
+    const tick = (): void => {
+      this.timer = this.o.sim.schedule(this.o.intervalNs, () => {
+        this.event({ kind: 'due', atS: this.o.sim.now / 1e9 });
+        tick();
+      });
+    };
+    tick();
+  }
+
+  /** No more recoveries fall due (one in progress finishes). */
+  stop(): void {
+    this.timer?.cancel();
+    this.timer = null;
+  }
+
+  private event(e: Parameters<typeof recoveryReducer>[1]): void {
+    const before = this._state.records.length;
+    const { state, actions } = recoveryReducer(this._state, e);
+    this._state = state;
+    if (state.records.length > before) this.o.onRecovered?.(state.records[state.records.length - 1]!);
+    for (const a of actions) this.run(a);
+  }
+
+  private done(a: RecoveryAction): void {
+    this.event({ kind: 'done', step: a.step, host: a.host, atS: this.o.sim.now / 1e9 });
+  }
+
+  private run(a: RecoveryAction): void {
+    const { sim, costs, meter, updates } = this.o;
+    const h = a.host;
+    switch (a.step) {
+      case 'checkpoint-shadow': {
+        const shadow = updates.host(h).shadow;
+        shadow.whenPaused(() => {
+          // The image is the shadow's memory now; updates it applies meanwhile reach the new
+          // shadow from the history, pinned from here on.
+          updates.pin(h, shadow.appliedSeq);
+          shadow.save((memory, seq) => {
+            this.image = { memory, seq };
+            this.done(a);
+          });
+        });
+        return;
+      }
+      case 'create-shadow': {
+        const img = this.image!;
+        ShadowReplica.restore(
+          { sim, id: a.vm, host: h, costs, meter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => this.o.makeVm(h, m, a.vm) },
+          (s) => {
+            this.created = s;
+            this.done(a);
+          },
+        );
+        return;
+      }
+      case 'activate-shadow': {
+        const old = updates.host(h).shadow;
+        const pending = updates.acceptedAfter(h, old.appliedSeq);
+        updates.setShadow(h, this.created!);
+        updates.unpin(h, this.image!.seq);
+        this.image = null;
+        this.created = null;
+        this.activated = old;
+        old.activate(pending, () => this.done(a));
+        return;
+      }
+      case 'switch-execution': {
+        const from = updates.host(h).active;
+        const to = this.activated!.vm;
+        this.retiredVm = from;
+        updates.setActive(h, to);
+        this.o.switchExecution(h, from, to, this.activated!.appliedSeq, () => this.done(a));
+        return;
+      }
+      case 'discard-active': {
+        const id = this.activeIds[h]!;
+        this.retiredVm!.crash();
+        this.retiredVm = null;
+        this.activeIds[h] = this.activated!.id;
+        this.activated = null;
+        meter.cpu(h, costs.vmDestroyNs, 'destroy');
+        sim.schedule(costs.vmDestroyNs, () => {
+          meter.vmDown(id, sim.now);
+          this.done(a);
+        });
+        return;
+      }
+    }
+  }
+}
