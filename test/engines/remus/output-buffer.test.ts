@@ -58,4 +58,50 @@ describe('OutputBuffer (Remus): output commit at the NIC', () => {
     expect(wire.map((p) => p.client)).toEqual([2, 3]);
     expect(buf.holding).toBe(false);
   });
+
+  it('keeps its counts exact: buffered, released, discarded, the newest released epoch', () => {
+    const { nic, wire } = nicWithWire();
+    const buf = new OutputBuffer(nic, { holding: true });
+    expect(buf.maxReleasedEpoch).toBe(-1);
+    nic.epoch = 0;
+    send(nic, 0); // an epoch-0 packet (before the first checkpoint)
+    for (const e of [1, 1, 2, 3, 3, 3]) {
+      nic.epoch = e;
+      send(nic, e);
+    }
+    expect(buf.buffered).toBe(7);
+    buf.release(1);
+    expect(buf.buffered).toBe(4);
+    expect(buf.released).toBe(3);
+    expect(buf.maxReleasedEpoch).toBe(1);
+    buf.release(0); // an older acknowledgement releases nothing more, and moves nothing back
+    expect(buf.maxReleasedEpoch).toBe(1);
+    buf.release(2);
+    expect(buf.releasedBetween(0)).toBe(3); // epochs 1, 1, 2
+    expect(buf.releasedBetween(0, 1)).toBe(2);
+    expect(buf.releasedBetween(1, 2)).toBe(1);
+    expect(buf.releasedBetween(-1, 0)).toBe(1);
+    expect(buf.discard()).toBe(3);
+    expect(buf.discarded).toBe(3);
+    expect(buf.buffered).toBe(0);
+    expect(wire.map((p) => p.epoch)).toEqual([0, 1, 1, 2]);
+  });
+
+  it('stays in send order across its queue compaction (thousands of packets, epochs interleaved)', () => {
+    const { nic, wire } = nicWithWire();
+    const buf = new OutputBuffer(nic, { holding: true });
+    let sent = 0;
+    for (let e = 1; e <= 40; e++) {
+      nic.epoch = e;
+      for (let i = 0; i < 100; i++) send(nic, sent++);
+      if (e >= 3) buf.release(e - 2); // acknowledgements lag two epochs behind
+      expect(buf.buffered).toBe(sent - wire.length);
+    }
+    expect(wire.length).toBe(3800);
+    expect(wire.every((p, i) => p.client === i)).toBe(true);
+    buf.release(40);
+    expect(wire.map((p) => p.client)).toEqual(Array.from({ length: 4000 }, (_, i) => i));
+    expect(buf.buffered).toBe(0);
+    expect(buf.released).toBe(4000);
+  });
 });

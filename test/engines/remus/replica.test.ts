@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Replica } from '../../../lib/engines/remus/backup.js';
-import { Disk } from '../../../lib/vm/index.js';
+import { Disk, PageMemory } from '../../../lib/vm/index.js';
+import type { Checkpoint } from '../../../lib/engines/remus/backup.js';
 
 /*
  * The backup's disk (Remus §2.4): forwarded writes are held per epoch and reach the backup disk
@@ -84,5 +85,62 @@ describe('Replica: disk writes wait for their checkpoint', () => {
       ),
       { numRuns: 200, seed: 15 },
     );
+  });
+
+  it('applies held writes in order across its queue compaction (tens of thousands of writes)', () => {
+    const { primary, replica } = replicaWithDisk(64);
+    let epoch = 1;
+    for (let k = 0; k < 40; k++) {
+      for (let i = 0; i < 500; i++) write(primary, replica, epoch, (k * 7 + i) % 64);
+      const atEnd = primary.versions.slice();
+      epoch++;
+      for (let i = 0; i < 300; i++) write(primary, replica, epoch, (k * 3 + i) % 64); // the next epoch, already running
+      replica.commit(epoch - 1, null);
+      expect(Array.from(replica.disk.versions)).toEqual(Array.from(atEnd));
+      // The next epoch's writes keep their places behind the committed ones.
+      epoch++;
+      replica.commit(epoch - 1, null);
+      expect(Array.from(replica.disk.versions)).toEqual(Array.from(primary.versions));
+    }
+    expect(replica.appliedWrites).toBe(40 * 800);
+    expect(replica.pendingWriteCount).toBe(0);
+  });
+});
+
+describe('Replica: the memory image follows committed checkpoints', () => {
+  const cpu = (n: number) => ({ n }) as unknown as Checkpoint['cpu'];
+  function checkpoint(epoch: number, pages: number[], versions: number[], bytes: Uint8Array | null, c: Checkpoint['cpu'] = null): Checkpoint {
+    return { epoch, pages: Int32Array.from(pages), versions: Uint32Array.from(versions), bytes, cpu: c };
+  }
+
+  it('installs the pages, versions and bytes of each committed checkpoint, and its CPU state', () => {
+    const image = new PageMemory({ pages: 8, pageBytes: 4, contentBacked: true });
+    const replica = new Replica({ image, disk: new Disk(4), cpu: cpu(0) });
+    replica.commit(1, checkpoint(1, [2, 5], [3, 1], Uint8Array.from([1, 2, 3, 4, 9, 9, 9, 9]), cpu(1)));
+    expect(Array.from(image.versions)).toEqual([0, 0, 3, 0, 0, 1, 0, 0]);
+    expect(Array.from(image.bytes!.subarray(8, 12))).toEqual([1, 2, 3, 4]);
+    expect(Array.from(image.bytes!.subarray(20, 24))).toEqual([9, 9, 9, 9]);
+    expect(replica.committedCpu).toEqual(cpu(1));
+    // A checkpoint without CPU state keeps the last one; a disk-only barrier leaves the image.
+    replica.commit(2, checkpoint(2, [0], [1], Uint8Array.from([7, 7, 7, 7])));
+    expect(image.versions[0]).toBe(1);
+    expect(replica.committedCpu).toEqual(cpu(1));
+    replica.commit(3, null);
+    expect(Array.from(image.versions)).toEqual([1, 0, 3, 0, 0, 1, 0, 0]);
+    expect(replica.committedEpoch).toBe(3);
+  });
+
+  it('installs versions alone for a guest without contents', () => {
+    const image = new PageMemory({ pages: 4, pageBytes: 4096, contentBacked: false });
+    const replica = new Replica({ image, disk: new Disk(4), cpu: null });
+    replica.commit(1, checkpoint(1, [1, 3], [2, 5], null));
+    expect(Array.from(image.versions)).toEqual([0, 2, 0, 5]);
+  });
+
+  it('disk-only (no image): the pages of a checkpoint have nowhere to go', () => {
+    const replica = new Replica({ image: null, disk: new Disk(4), cpu: null });
+    replica.commit(1, checkpoint(1, [1], [2], null, cpu(4)));
+    expect(replica.image).toBeNull();
+    expect(replica.committedCpu).toBeNull();
   });
 });
