@@ -1,0 +1,35 @@
+// A StrykerJS ignorer: words written for people are not mutated — parameter descriptions, engine
+// and experiment descriptions, report and timeline texts, and error messages (their wording is
+// checked where it matters, by tests that match the message).
+const TEXT_PROPERTIES = new Set(['doc', 'description', 'detail', 'reason', 'label', 'title', 'setup', 'paperFigure', 'published', 'from']);
+const PARAM_BUILDERS = new Set(['numberParam', 'booleanParam', 'enumParam', 'stringParam']);
+const ERRORS = new Set(['InputError', 'Error', 'RangeError', 'TypeError']);
+
+function calleeName(node) {
+  const c = node.callee;
+  if (c?.type === 'Identifier') return c.name;
+  if (c?.type === 'MemberExpression' && c.property?.type === 'Identifier') return c.property.name;
+  return undefined;
+}
+
+export const strykerPlugins = [
+  {
+    kind: 'Ignore',
+    name: 'texts',
+    value: {
+      shouldIgnore(path) {
+        if (!path.isStringLiteral() && !path.isTemplateLiteral()) return undefined;
+        const parent = path.parentPath;
+        if (parent === null) return undefined;
+        if (parent.isObjectProperty() && parent.node.value === path.node && parent.node.key?.type === 'Identifier' && TEXT_PROPERTIES.has(parent.node.key.name))
+          return 'a text for people';
+        if ((parent.isCallExpression() || parent.isNewExpression()) && parent.node.arguments.includes(path.node)) {
+          const name = calleeName(parent.node);
+          if (name !== undefined && PARAM_BUILDERS.has(name) && parent.node.arguments.indexOf(path.node) >= 2) return 'a parameter description';
+          if (name !== undefined && ERRORS.has(name)) return 'an error message';
+        }
+        return undefined;
+      },
+    },
+  },
+];
