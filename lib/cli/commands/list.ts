@@ -19,7 +19,7 @@ export function listText(what: string): string {
     case 'engines':
       return table([
         ...ENGINE_DEFS.map((e) => [e.name, e.description] as [string, string]),
-        ...PLANNED_ENGINES.map((n) => [n, 'planned, not available yet'] as [string, string]),
+        ...PLANNED_ENGINES.map((n) => [n, 'not available yet (planned)'] as [string, string]),
       ]);
     case 'workloads':
       return table(WORKLOADS.map((w) => [w.name, `${w.description}  [${w.from}]`] as [string, string]));

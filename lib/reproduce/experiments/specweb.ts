@@ -81,7 +81,7 @@ export const remusSpecweb: MeasuredExperiment = {
     unit: '/s',
     where: { 'remus.checkpointsPerS': rate, 'remus.netBuffering': true },
     published: C10_ACHIEVED[i]!,
-    tolerance: { pct: 25, why: 'issue 14: ±25 %' },
+    tolerance: { pct: 25, why: 'chosen: ±25 %' },
     fitted: 'the bytes-to-pages rate of traffic dirtying (vm.netPagesPerKiB, lib/vm/net-buffers.ts) was fitted to these four rates',
   })),
   mechanism:
