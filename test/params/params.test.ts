@@ -23,7 +23,7 @@ describe('resolveParams(specs, input, defaults)', () => {
   });
 
   const bad: Array<[Record<string, string | number>, RegExp]> = [
-    [{ 'vm.memoryMiB': 'abc' }, /vm\.memoryMiB: "abc" is not a number \(allowed: an integer ≥ 1\)/],
+    [{ 'vm.memoryMiB': 'abc' }, /vm\.memoryMiB: "abc" is not a number \(a plain decimal literal such as 5, -0\.25 or 1e6\) \(allowed: an integer ≥ 1\)/],
     [{ 'vm.memoryMiB': 1.5 }, /vm\.memoryMiB: 1\.5 is not an integer/],
     [{ 'vm.memoryMiB': 0 }, /vm\.memoryMiB: 0 is out of range/],
     [{ 'link.bandwidthMbps': 0 }, /link\.bandwidthMbps: 0 is out of range \(allowed: a number > 0\)/],
