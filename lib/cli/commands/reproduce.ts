@@ -1,3 +1,4 @@
+import { onInterrupt } from '../interrupt.js';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../params/index.js';
@@ -68,14 +69,7 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
       const chosen = ids === undefined ? all : selectExperiments(ids, all);
       const quick = flags.quick === true;
       const command = `vmft reproduce${quick ? ' --quick' : ''}${flags.only === undefined ? '' : ` --only ${chosen.map((e) => e.id).join(',')}`}`;
-      const stop = new AbortController();
-      let signalName: NodeJS.Signals | undefined;
-      const onSignal = (name: NodeJS.Signals): void => {
-        signalName ??= name;
-        stop.abort();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const interrupt = onInterrupt();
       let bar: ProgressReporter | undefined;
       const started = performance.now();
       try {
@@ -85,7 +79,7 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
           fresh: flags.fresh === true,
           experiments: chosen,
           command,
-          signal: stop.signal,
+          signal: interrupt.signal,
           ...(workers === undefined ? {} : { workers }),
           ...(flags.date === undefined ? {} : { date: flags.date }),
           onExperiment: (e) => {
@@ -112,11 +106,10 @@ export function registerReproduceCommand(program: Command, deps: ReproduceComman
       } catch (e) {
         bar?.stop();
         if (!(e instanceof SweepAbortedError)) throw e;
-        stderr.write(`reproduce: interrupted${signalName === undefined ? '' : ` (${signalName})`}; finished points are kept in ${join(out, 'stores')} — rerun the same command to resume\n`);
-        setExitCode(signalName === 'SIGTERM' ? 143 : 130);
+        stderr.write(`reproduce: interrupted${interrupt.received === undefined ? '' : ` (${interrupt.received})`}; finished points are kept in ${join(out, 'stores')} — rerun the same command to resume\n`);
+        setExitCode(interrupt.exitCode());
       } finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
+        interrupt.dispose();
       }
     });
 }

@@ -1,3 +1,4 @@
+import { onInterrupt } from '../interrupt.js';
 import { basename, join } from 'node:path';
 import type { Command } from 'commander';
 import { InputError } from '../../params/index.js';
@@ -110,15 +111,7 @@ export function registerSweepCommands(program: Command, deps: SweepCommandDeps =
       if (flags.out === undefined) throw new InputError('--out', 'missing', 'a folder for the store (runs.jsonl + sweep.json)');
       const label = spec.name ?? basename(specPath, '.json');
       const progress = progressReporter({ stream: stderr, tty: deps.tty, label });
-      const stop = new AbortController();
-      // Ctrl-C, and SIGTERM (what Slurm and Kubernetes send before killing): the same clean stop.
-      let signalName: NodeJS.Signals | undefined;
-      const onSignal = (name: NodeJS.Signals): void => {
-        signalName ??= name;
-        stop.abort();
-      };
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
+      const interrupt = onInterrupt();
       try {
         const rows = await sweep(spec, {
           out: flags.out,
@@ -126,7 +119,7 @@ export function registerSweepCommands(program: Command, deps: SweepCommandDeps =
           shard,
           runner: deps.runner,
           durationsFrom: flags.durationsFrom,
-          signal: stop.signal,
+          signal: interrupt.signal,
           onProgress: progress.onProgress,
         });
         progress.stop();
@@ -135,11 +128,10 @@ export function registerSweepCommands(program: Command, deps: SweepCommandDeps =
       } catch (e) {
         progress.stop();
         if (!(e instanceof SweepAbortedError)) throw e;
-        stderr.write(`${label}: interrupted${signalName === undefined ? '' : ` (${signalName})`}; ${e.rows.length} finished points are kept in ${flags.out} — rerun the same command to resume\n`);
-        setExitCode(signalName === 'SIGTERM' ? 143 : 130);
+        stderr.write(`${label}: interrupted${interrupt.received === undefined ? '' : ` (${interrupt.received})`}; ${e.rows.length} finished points are kept in ${flags.out} — rerun the same command to resume\n`);
+        setExitCode(interrupt.exitCode());
       } finally {
-        process.removeListener('SIGINT', onSignal);
-        process.removeListener('SIGTERM', onSignal);
+        interrupt.dispose();
       }
     });
 
