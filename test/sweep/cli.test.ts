@@ -1,46 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { Command } from 'commander';
 import { beforeAll, describe, expect, it, afterAll } from 'vitest';
-import { registerSweepCommands } from '../../lib/cli/commands/sweep.js';
-import { isInputError } from '../../lib/params/index.js';
-import { canonicalLines, ensureBuilt, RUNNER, runLines, tempDir, removeTempDirs } from './helpers.js';
+import { canonicalLines, ensureBuilt, runLines, tempDir, removeTempDirs, specFile, vmftSweepCli } from './helpers.js';
 
 afterAll(removeTempDirs);
 
 beforeAll(ensureBuilt, 120_000);
 
-function collect(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (d: Buffer) => (text += d.toString()));
-  return { stream, text: () => text };
-}
 
-/** The sweep commands in a program of their own, mapping InputError to exit 2 as bin/vmft does. */
-async function vmft(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = collect();
-  const err = collect();
-  let code = 0;
-  const program = new Command('vmft').exitOverride();
-  registerSweepCommands(program, { runner: RUNNER, env, stdout: out.stream, stderr: err.stream, tty: false, setExitCode: (c) => (code = c) });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } catch (e) {
-    if (!isInputError(e)) throw e;
-    err.stream.write(`vmft: ${(e as Error).message}\n`);
-    code = 2;
-  }
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const vmft = (args: string[], env: NodeJS.ProcessEnv = {}) => vmftSweepCli(args, { env });
 
-function specFile(dir: string, spec: unknown, name = 'spec.json'): string {
-  mkdirSync(dir, { recursive: true });
-  const p = join(dir, name);
-  writeFileSync(p, JSON.stringify(spec));
-  return p;
-}
 
 const good = { name: 'cli', engine: 'remus', workload: 'idle', params: { y: 'k' }, grid: { x: [1, 2, 3] }, replicates: 2, seed: 4 };
 

@@ -1,8 +1,12 @@
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { fileURLToPath } from 'node:url';
+import { Command } from 'commander';
+import { registerSweepCommands } from '../../lib/cli/commands/sweep.js';
+import { isInputError } from '../../lib/params/index.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const FIXTURE_RUNNER = join(ROOT, 'test/fixtures/sweep/runner.mjs');
@@ -88,4 +92,43 @@ export function canonicalLines(lines: readonly string[]): string[] {
     .map((l) => ({ index: (JSON.parse(l) as { index: number }).index, text: l.replace(/"wallMs":[-0-9.e+]+/, '"wallMs":0') }))
     .sort((a, b) => a.index - b.index)
     .map((x) => x.text);
+}
+
+function collect(): { stream: PassThrough; text: () => string } {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (d: Buffer) => (text += d.toString()));
+  return { stream, text: () => text };
+}
+
+/**
+ * `vmft sweep|merge …` in-process, in a program of its own, mapping InputError to exit 2 as bin/vmft
+ * does. `during` is called once the commands are registered, before they run.
+ */
+export async function vmftSweepCli(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; during?: (err: () => string) => void } = {},
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  const out = collect();
+  const err = collect();
+  let code = 0;
+  const program = new Command('vmft').exitOverride();
+  registerSweepCommands(program, { runner: RUNNER, env: opts.env ?? {}, stdout: out.stream, stderr: err.stream, tty: false, setExitCode: (c) => (code = c) });
+  opts.during?.(err.text);
+  try {
+    await program.parseAsync(args, { from: 'user' });
+  } catch (e) {
+    if (!isInputError(e)) throw e;
+    err.stream.write(`vmft: ${(e as Error).message}\n`);
+    code = 2;
+  }
+  return { code, stdout: out.text(), stderr: err.text() };
+}
+
+/** Writes `spec` as JSON to `dir/name` (creating `dir`) and returns the path. */
+export function specFile(dir: string, spec: unknown, name = 'spec.json'): string {
+  mkdirSync(dir, { recursive: true });
+  const p = join(dir, name);
+  writeFileSync(p, JSON.stringify(spec));
+  return p;
 }

@@ -1,48 +1,17 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dryRunText, registerSweepCommands } from '../../lib/cli/commands/sweep.js';
-import { isInputError } from '../../lib/params/index.js';
+import { dryRunText } from '../../lib/cli/commands/sweep.js';
 import { expandSpec, LOCK_FILE, MANIFEST_FILE, RUNS_FILE, sweep, validateSpec } from '../../lib/sweep/index.js';
 import { MAX_SWEEP_POINTS, MAX_TIME_LIMIT_S } from '../../lib/sweep/spec.js';
-import { ensureBuilt, RUNNER, removeTempDirs, tempDir } from './helpers.js';
+import { ensureBuilt, RUNNER, removeTempDirs, tempDir, specFile, vmftSweepCli } from './helpers.js';
 
 afterAll(removeTempDirs);
 beforeAll(ensureBuilt, 120_000);
 
-function collect(): { stream: PassThrough; text: () => string } {
-  const stream = new PassThrough();
-  let text = '';
-  stream.on('data', (d: Buffer) => (text += d.toString()));
-  return { stream, text: () => text };
-}
 
-/** `vmft sweep|merge …` in-process, InputError → exit 2 as bin/vmft maps it. */
-async function vmft(args: string[], during?: (err: () => string) => void): Promise<{ code: number; stdout: string; stderr: string }> {
-  const out = collect();
-  const err = collect();
-  let code = 0;
-  const program = new Command('vmft').exitOverride();
-  registerSweepCommands(program, { runner: RUNNER, env: {}, stdout: out.stream, stderr: err.stream, tty: false, setExitCode: (c) => (code = c) });
-  if (during !== undefined) during(err.text);
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } catch (e) {
-    if (!isInputError(e)) throw e;
-    err.stream.write(`vmft: ${(e as Error).message}\n`);
-    code = 2;
-  }
-  return { code, stdout: out.text(), stderr: err.text() };
-}
+const vmft = (args: string[], during?: (err: () => string) => void) => vmftSweepCli(args, during === undefined ? {} : { during });
 
-function specFile(dir: string, spec: unknown, name = 'spec.json'): string {
-  mkdirSync(dir, { recursive: true });
-  const p = join(dir, name);
-  writeFileSync(p, JSON.stringify(spec));
-  return p;
-}
 
 const good = { name: 'hostile', engine: 'remus' as const, workload: 'idle', params: { y: 'k' }, grid: { x: [1, 2, 3] }, replicates: 2, seed: 4 };
 
