@@ -11,6 +11,7 @@ const modules = [
   ['migration.mjs', 'benchMigration'],
   ['remus.mjs', 'benchRemus'],
   ['sweep.mjs', 'benchSweep'],
+  ['active.mjs', 'benchActive'],
 ];
 
 const entries = [];

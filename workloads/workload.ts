@@ -3,6 +3,7 @@ import type { ParamSpec, ParamValue, Params } from '../lib/params/index.js';
 import type { SeriesRecord } from '../lib/metrics/records.js';
 import type { RandomStream, Signal, Simulation } from '../lib/sim/index.js';
 import type { GuestProgram, VM } from '../lib/vm/index.js';
+import type { AcceptLog, ExecutionLog, Replicable } from './replicable.js';
 
 /** What a guest program is given when it is created (before its VM exists). */
 export interface GuestEnv {
@@ -13,6 +14,10 @@ export interface GuestEnv {
    * stream with the same draws, so replicas of a deterministic program stay identical.
    */
   readonly rng: RandomStream;
+  /** The engine runs the service as a replicated state machine (requests arrive ordered: `OrderedRequest`). */
+  readonly replicated?: boolean;
+  /** Where a replicable guest reports what it executes (the `noWrongReply` audit). */
+  readonly executions?: ExecutionLog;
 }
 
 /**
@@ -44,6 +49,10 @@ export interface ClientEnv {
   readonly network: Network;
   /** The address its clients talk to; the engine's front end routes it to one or more VMs. */
   readonly service: Service;
+  /** The service is a replicated state machine (write versions come from the total order). */
+  readonly replicated?: boolean;
+  /** Where the clients report every reply they accept (the `noWrongReply` audit). */
+  readonly accepted?: AcceptLog;
 }
 
 /**
@@ -84,6 +93,8 @@ export interface WorkloadPreset {
   readonly usesNetwork: boolean;
   /** The program of one guest VM. */
   guest(env: GuestEnv): GuestInstance;
+  /** Set when the guest is a deterministic state machine that replicated engines can run. */
+  readonly replicable?: Replicable;
   /** The client population of one service; absent for workloads without clients. */
   readonly clients?: (env: ClientEnv) => ClientPopulation;
   /** Its guest keeps the bytes of its memory and disk (not only versions): sizes are then bounded. */

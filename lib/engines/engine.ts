@@ -72,7 +72,15 @@ export interface EngineInstance {
   start(): void;
   /** Called once when the run ends (at `endNs`). */
   finish(endNs: number): EngineReport;
+  /**
+   * The service VMs executing requests now (default: the run's VM unless it crashed): where a
+   * Byzantine fault strikes — the ones on the highest host indices.
+   */
+  activeVms?(): readonly VM[];
 }
+
+/** The fault keys every engine applies (crash-stop and link faults of the run's VM and hosts). */
+export const BASIC_FAULT_KEYS: readonly string[] = ['faults.primaryCrashAtS', 'faults.backupCrashAtS', 'faults.hostCrashAtS', 'faults.vmCrashAtS', 'faults.linkDownAtS', 'faults.linkDownForS'];
 
 export interface EngineDef {
   readonly name: string;
@@ -90,5 +98,26 @@ export interface EngineDef {
   readonly faultKinds?: readonly FaultKind[];
   /** Named policy presets (`vmft list policies`), if the engine has any. */
   readonly policies?: ReadonlyArray<{ readonly name: string; readonly description: string }>;
+  /**
+   * Service replicas at the start: executing (`active`) and kept paused or as an image (`passive`).
+   * Default: one active, none passive. `faults.byzantineReplicas` may not exceed `active`.
+   */
+  readonly replicas?: (params: Params) => { readonly active: number; readonly passive: number };
+  /**
+   * VMs the engine keeps besides the guests, for resource accounting: each with the time it comes
+   * into existence (Remus: its backup images, from the start; a migration: its target, from the
+   * migration's start). Engines that count their own resources report them instead.
+   */
+  readonly extraVms?: (params: Params) => ReadonlyArray<{ readonly fromS: number }>;
+  /**
+   * Whether the engine runs the service as a replicated state machine (its requests reach the
+   * guests through replica managers, in one total order). Only a replicable workload can run so.
+   */
+  readonly replicated?: boolean;
+  /**
+   * The `faults.*` keys the engine applies (default `BASIC_FAULT_KEYS`); any other fault key set
+   * is refused (exit 2). The Byzantine keys are applied by the scenario under every engine.
+   */
+  readonly faultKeys?: readonly string[];
   create(ctx: EngineContext): EngineInstance;
 }

@@ -1,4 +1,6 @@
+import { InputError, type Params } from '../params/index.js';
 import type { ServiceMisbehaviour } from '../replication/index.js';
+import { s as seconds, type Nanos } from '../sim/index.js';
 import type { Packet, VM } from '../vm/index.js';
 
 /**
@@ -40,4 +42,26 @@ export function misbehave(vm: VM, kind: ByzantineKind, service: ServiceMisbehavi
       if (vm.status !== 'crashed') service.corrupt(vm);
       return;
   }
+}
+
+/** The run's Byzantine fault (`faults.byzantine*` keys). */
+export interface ByzantineFault {
+  readonly kind: ByzantineKind;
+  readonly atNs: Nanos;
+  /** How many replicas turn faulty (the active ones with the highest host index). */
+  readonly replicas: number;
+}
+
+/** The run's Byzantine fault from its keys, or null. All three keys go together. */
+export function byzantineFault(params: Params, durationS: number): ByzantineFault | null {
+  const n = params.optNum('faults.byzantineReplicas');
+  const at = params.optNum('faults.byzantineAtS');
+  const kind = params.optStr('faults.byzantineKind');
+  if (n === undefined && at === undefined && kind === undefined) return null;
+  const need = 'missing: a Byzantine fault needs faults.byzantineReplicas, faults.byzantineAtS and faults.byzantineKind';
+  if (n === undefined) throw new InputError('faults.byzantineReplicas', need, 'an integer ≥ 1');
+  if (at === undefined) throw new InputError('faults.byzantineAtS', need, `0 ≤ value < ${durationS}`);
+  if (kind === undefined) throw new InputError('faults.byzantineKind', need, BYZANTINE_KINDS.join(' | '));
+  if (at >= durationS) throw new InputError('faults.byzantineAtS', `fault at ${at} s is not before the end of the run (run.durationS = ${durationS})`, `0 ≤ value < ${durationS}`);
+  return { kind: kind as ByzantineKind, atNs: seconds(at), replicas: n };
 }

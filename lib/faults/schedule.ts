@@ -1,4 +1,5 @@
-import { InputError, numberParam, type ParamSpec, type Params } from '../params/index.js';
+import { InputError, enumParam, numberParam, type ParamSpec, type Params } from '../params/index.js';
+import { BYZANTINE_KINDS } from './byzantine.js';
 import { s, type Nanos } from '../sim/index.js';
 
 /** Fault keys of the contract: crash-stop of a host or of the VM alone, and partitions of the host-to-host link. */
@@ -9,6 +10,11 @@ export const FAULT_PARAMS: readonly ParamSpec[] = [
   numberParam('faults.vmCrashAtS', undefined, 'crash the VM alone (its host survives) at this time', { min: 0 }),
   numberParam('faults.linkDownAtS', undefined, 'partition the host-to-host link at this time', { min: 0 }),
   numberParam('faults.linkDownForS', undefined, 'how long the partition lasts (default: to the end of the run)', { positive: true }),
+  numberParam('faults.targetHost', undefined, 'the host faults.hostCrashAtS and faults.vmCrashAtS act on, by index (default 0)', { min: 0, integer: true }),
+  numberParam('faults.rmCrashAtS', undefined, 'crash the replica manager of faults.targetHost alone at this time (replicated engines)', { min: 0 }),
+  numberParam('faults.byzantineReplicas', undefined, 'how many service replicas turn Byzantine (the active ones with the highest host index)', { min: 1, integer: true }),
+  numberParam('faults.byzantineAtS', undefined, 'when the Byzantine replicas turn faulty', { min: 0 }),
+  enumParam('faults.byzantineKind', BYZANTINE_KINDS, undefined, 'what the Byzantine replicas do: wrong-reply (colluding), corrupt-state, silent, slow'),
 ];
 
 export type FaultKind = 'primaryCrash' | 'backupCrash' | 'hostCrash' | 'vmCrash' | 'linkDown';

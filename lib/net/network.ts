@@ -194,6 +194,19 @@ export class Network {
     return this.links.get(from)!.get(to)!.from === from ? l.tx : l.rx;
   }
 
+  /** Payload bytes carried so far on every host-to-host link, both directions (`networkMiB`). */
+  hostLinkBytes(): number {
+    const seen = new Set<Link>();
+    let bytes = 0;
+    for (const peers of this.links.values())
+      for (const { link } of peers.values()) {
+        if (seen.has(link)) continue;
+        seen.add(link);
+        bytes += link.tx.bytesCarried + link.rx.bytesCarried;
+      }
+    return bytes;
+  }
+
   /**
    * A host crashed (the fault injector also sets `host.alive = false` and crashes its VM): every
    * flow leaving it is cut, and whatever arrives at it from now on is dropped.

@@ -2,11 +2,12 @@ import type { EngineDef } from '../engines/engine.js';
 import { unprotectedEngine } from '../engines/unprotected/index.js';
 import { remusEngine } from '../engines/remus/index.js';
 import { migrationEngine } from '../engines/migration/index.js';
+import { activeEngine } from '../engines/active/index.js';
 import { InputError } from '../params/index.js';
 import { ENGINES, PLANNED_ENGINES } from './result.js';
 
 /** The engines a run can use, by contract name. */
-export const ENGINE_DEFS: readonly EngineDef[] = [unprotectedEngine, migrationEngine, remusEngine];
+export const ENGINE_DEFS: readonly EngineDef[] = [unprotectedEngine, migrationEngine, remusEngine, activeEngine];
 
 export function getEngine(name: string): EngineDef {
   if ((PLANNED_ENGINES as readonly string[]).includes(name))

@@ -2,6 +2,7 @@ import { faultSchedule } from '../faults/index.js';
 import { InputError, resolveParams, type Params } from '../params/index.js';
 import { MODEL_VERSION } from '../version.js';
 import { getWorkload, type WorkloadPreset } from '../../workloads/index.js';
+import { checkRunCombination } from './checks.js';
 import { COMMON_PARAMS } from './common-params.js';
 import { getEngine } from './engines.js';
 import { checkRunLimits } from './limits.js';
@@ -36,6 +37,7 @@ export function validateRequest(req: RunRequest): void {
   const params = resolveRunParams(req.engine, req.workload, req.params);
   const faults = faultSchedule(params, params.num('run.durationS'));
   checkRunLimits(getEngine(req.engine), getWorkload(req.workload), params, req.params ?? {}, faults);
+  checkRunCombination(getEngine(req.engine), getWorkload(req.workload), params);
 }
 
 /**
@@ -51,6 +53,7 @@ export function runScenario(req: RunRequest): RunResult {
   const params = resolveRunParams(req.engine, req.workload, req.params);
   const faults = faultSchedule(params, params.num('run.durationS'));
   checkRunLimits(engine, preset, params, req.params ?? {}, faults);
+  checkRunCombination(engine, preset, params);
 
   const main = simulate(engine, preset, params, seed, faults);
   const metrics: Record<string, number | boolean> = { ...main.metrics };

@@ -1,5 +1,8 @@
 import { DEFAULT_LAYOUT, type EngineDef, type EngineGuest, type EngineInstance, type EngineReport, type RunLayout } from '../engines/engine.js';
-import type { ScheduledFault } from '../faults/index.js';
+import { byzantineFault, misbehave, type ScheduledFault } from '../faults/index.js';
+import { ReplyAudit } from '../replication/index.js';
+import { engineReplicas } from './checks.js';
+import { VmLifetimes, defaultResources } from './resources.js';
 import type { Params } from '../params/index.js';
 import { RandomStreams, Simulation, ms, s, type RandomStream } from '../sim/index.js';
 import { Network, type Service } from '../net/index.js';
@@ -70,6 +73,9 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
   const services = Array.from({ length: serviceCount }, (_, i) => network.addService(`service${suffix(i)}`));
 
   const pageBytes = params.num('vm.pageKiB') * 1024;
+  // The noWrongReply audit: what the guests execute, in order, and what the clients accept.
+  const replicated = engineDef.replicated === true;
+  const audit = preset.replicable !== undefined && preset.clients !== undefined ? new ReplyAudit() : null;
   const guestStreams = new Map<number, string>();
   const guestRng = (service: number): RandomStream => {
     const name = `workload${suffix(service)}`;
@@ -80,7 +86,7 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
   const guests: RunGuest[] = layout.guests.map((g, i) => {
     const host = hosts[g.host]!;
     const service = services[g.service]!;
-    const program = preset.guest({ sim, params, rng: guestRng(g.service) });
+    const program = preset.guest({ sim, params, rng: guestRng(g.service), replicated, ...(audit === null ? {} : { executions: audit }) });
     const memory = new PageMemory({
       pages: Math.max(1, Math.round((params.num('vm.memoryMiB') * 1024 * 1024) / pageBytes)),
       pageBytes,
@@ -92,8 +98,11 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
     network.attachVm(vm, service);
     return { vm, host, service, program };
   });
-  const populations = services.map((service, i) => preset.clients?.({ sim, params, rng: streams.stream(`clients${suffix(i)}`), network, service }) ?? null);
+  const populations = services.map(
+    (service, i) => preset.clients?.({ sim, params, rng: streams.stream(`clients${suffix(i)}`), network, service, replicated, ...(audit === null ? {} : { accepted: audit }) }) ?? null,
+  );
   const vm = guests[0]!.vm;
+  const lifetimes = new VmLifetimes(sim, guests.map((g) => g.vm), engineReplicas(engineDef, params));
 
   const engine = engineDef.create({
     sim,
@@ -134,6 +143,16 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
     }
     engine.start();
     sampler.start();
+    // A Byzantine fault strikes the engine's active VMs on the highest host indices.
+    const byz = byzantineFault(params, durationNs / 1e9);
+    if (byz !== null && preset.replicable !== undefined) {
+      const behaviour = preset.replicable.misbehaviour(params, replicated);
+      sim.at(byz.atNs, () => {
+        const active = [...(engine.activeVms?.() ?? (vm.status === 'crashed' ? [] : [vm]))];
+        active.sort((a, b) => hosts.indexOf(b.host) - hosts.indexOf(a.host));
+        for (const v of active.slice(0, byz.replicas)) misbehave(v, byz.kind, behaviour);
+      });
+    }
   };
   const run = (): SimulationOutcome => {
     if (ran) throw new Error('a built run runs once');
@@ -158,13 +177,30 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
       metrics.completed = doneAt !== null;
       metrics.completionTimeS = (doneAt ?? endNs) / 1e9;
     }
+    // What the protection costs, for engines that do not count it themselves.
+    const dom0 = report.metrics.dom0CpuSeconds;
+    const resources = defaultResources(engineDef, params, {
+      endNs,
+      hosts,
+      guests: guests.map((g) => g.vm),
+      network,
+      replicas: engineReplicas(engineDef, params),
+      lifetimes,
+      ...(typeof dom0 === 'number' ? { dom0CpuSeconds: dom0 } : {}),
+    });
+    for (const [k, v] of Object.entries(resources.metrics)) if (!(k in report.metrics)) metrics[k] = v;
     Object.assign(metrics, report.metrics);
-    const series: Record<string, SeriesRecord[]> = { dirty: sampler.records, ...first.program.series(), ...pop0?.series(), ...report.series };
+    const series: Record<string, SeriesRecord[]> = { dirty: sampler.records, ...first.program.series(), ...pop0?.series(), replicas: resources.replicas, ...report.series };
     // With several guests, each one's own metrics and its service's clients' (guest 0's are the run's).
     if (guests.length > 1) series.guests = guests.map((g, i) => ({ guest: i, ...g.program.metrics(endNs), ...population(g)?.metrics(endNs) }));
     return {
       metrics,
-      invariants: { ...first.program.invariants(), ...pop0?.invariants(), ...report.invariants },
+      invariants: {
+        ...first.program.invariants(),
+        ...pop0?.invariants(),
+        ...(audit === null ? {} : { noWrongReply: audit.verify(preset.replicable!.reference(params, replicated)).noWrongReply }),
+        ...report.invariants,
+      },
       series,
       events: sim.eventCount,
       engine: report,

@@ -11,12 +11,14 @@ const ENGINE_PARAMS: Record<string, Record<string, number | string | boolean>> =
   unprotected: { 'run.durationS': 3 },
   migration: { 'migration.startAtS': 1, 'run.durationS': 20 },
   remus: { 'run.durationS': 3 },
+  active: { 'run.durationS': 2, 'vm.memoryMiB': 4 },
 };
 /** The invariants each engine must report on every run (docs/design.md#invariants). */
 const REQUIRED_INVARIANTS: Record<string, string[]> = {
   unprotected: [],
   migration: ['memoryConsistent'],
   remus: ['memoryConsistent', 'diskConsistent', 'noLostOutput', 'outputCommitted'],
+  active: ['noWrongReply'],
 };
 
 const withoutWall = (r: RunResult): string => JSON.stringify({ ...r, metrics: { ...r.metrics, wallMs: 0 } });
@@ -31,21 +33,25 @@ const syntheticArb = fc.record({
 
 for (const engine of ENGINE_DEFS) {
   const base = ENGINE_PARAMS[engine.name] ?? {};
-  const request = (w: { locality: string; rate: number; wsMiB: number; cpuBound: boolean; seed: number }): RunRequest => ({
-    engine: engine.name,
-    workload: 'synthetic',
-    seed: w.seed,
-    params: {
-      'vm.memoryMiB': 64,
-      ...base,
-      'workload.locality': w.locality,
-      'workload.dirtyPagesPerS': w.rate,
-      'workload.workingSetMiB': w.wsMiB,
-      'workload.cpuBound': w.cpuBound,
-    },
-  });
+  // A replicating engine runs only a replicable workload: the kvstore, with the arbitrary seed.
+  const request = (w: { locality: string; rate: number; wsMiB: number; cpuBound: boolean; seed: number }): RunRequest =>
+    engine.replicated === true
+      ? { engine: engine.name, workload: 'kvstore', seed: w.seed, params: { ...base } }
+      : {
+          engine: engine.name,
+          workload: 'synthetic',
+          seed: w.seed,
+          params: {
+            'vm.memoryMiB': 64,
+            ...base,
+            'workload.locality': w.locality,
+            'workload.dirtyPagesPerS': w.rate,
+            'workload.workingSetMiB': w.wsMiB,
+            'workload.cpuBound': w.cpuBound,
+          },
+        };
 
-  describe(`engine ${engine.name}: shared properties`, () => {
+  describe(`engine ${engine.name}: shared properties`, { timeout: 180_000 }, () => {
     it('gives byte-identical results for the same configuration and seed', () => {
       fc.assert(
         fc.property(syntheticArb, (w) => {

@@ -1,8 +1,11 @@
-import { InputError, numberParam } from '../../lib/params/index.js';
+import { InputError, numberParam, type Params } from '../../lib/params/index.js';
+import { isOrderedRequest } from '../../lib/replication/index.js';
 import type { VM } from '../../lib/vm/index.js';
 import { KvClients, type KvReply, type KvRequest } from '../kvstore/clients.js';
+import { executeKv, falsifyKvReply, freshKvMemory, kvReplyDigest, loadKv } from '../kvstore/machine.js';
 import { RPC_HEADER_BYTES, RpcClients, RpcServer } from '../kvstore/rpc.js';
-import { KvTable, keyOf, kvGeometry, valueOf } from '../kvstore/table.js';
+import { KvTable, keyOf, kvGeometry } from '../kvstore/table.js';
+import type { Replicable } from '../replicable.js';
 import type { ClientPopulation, GuestInstance, WorkloadPreset } from '../workload.js';
 
 /**
@@ -11,6 +14,40 @@ import type { ClientPopulation, GuestInstance, WorkloadPreset } from '../workloa
  * per second per core natively; the Xen network path costs several times more).
  */
 export const KV_REQUEST_CPU_US = 50;
+
+/**
+ * The kvstore as a replicable service: its reference copy (a fresh store in memory of its own,
+ * applying requests with `executeKv`) and how its VMs misbehave — the wrong-reply rule
+ * (`falsifyKvReply`: every value byte inverted) and state corruption (the guest rewrites every
+ * record's value with its bytes XOR 0x55, through its own memory writes).
+ */
+export const kvReplicable: Replicable = {
+  reference(params: Params, replicated: boolean) {
+    const table = new KvTable(kvGeometryOf(params, replicated));
+    const memory = freshKvMemory(table, params.num('workload.records'), params.num('vm.pageKiB') * 1024);
+    return {
+      apply: (body, position) => executeKv(table, memory, body as KvRequest, position),
+      digest: (reply) => kvReplyDigest(reply as KvReply),
+    };
+  },
+  misbehaviour(params: Params, replicated: boolean) {
+    const table = new KvTable(kvGeometryOf(params, replicated));
+    const records = params.num('workload.records');
+    return {
+      falsify: (reply) => falsifyKvReply(reply as KvReply),
+      corrupt(vm: VM) {
+        for (let k = 0; k < records; k++) {
+          const key = keyOf(k, table.geo.keyBytes);
+          const rec = table.get(vm.memory, key);
+          if (rec === null) continue;
+          const bad = rec.value.slice();
+          for (let i = 0; i < bad.length; i++) bad[i]! ^= 0x55;
+          table.put(vm.memory, key, rec.version, bad, rec.writer);
+        }
+      },
+    };
+  },
+};
 
 /**
  * A deterministic key-value store whose state lives in content-backed guest memory (an
@@ -30,6 +67,7 @@ export const kvstore: WorkloadPreset = {
     numberParam('workload.keyBytes', 24, 'key size in bytes ("user" + digits; YCSB keys are ≈ 23 bytes)', { min: 12, max: 250, integer: true }),
     numberParam('workload.valueBytes', 1000, 'value size in bytes (YCSB: 10 fields × 100 bytes)', { min: 1, max: 1 << 20, integer: true }),
     numberParam('workload.readProportion', 0.5, 'share of reads; the rest are updates (YCSB workload A: 0.5)', { min: 0, max: 1 }),
+    numberParam('workload.rmwProportion', 0, 'share of read-modify-writes (return the prior value, then write; YCSB workload F: 0.5), taken from the updates', { min: 0, max: 1 }),
     numberParam('workload.zipfS', 0.99, 'Zipf exponent of key popularity (YCSB zipfian constant 0.99; 0 = uniform)', { min: 0, max: 5 }),
     numberParam('workload.clients', 8, 'closed-loop client sessions', { min: 1, max: 100_000, integer: true }),
     numberParam('workload.thinkMs', 10, 'mean think time between a reply and the next request (exponential), ms', { min: 0 }),
@@ -41,12 +79,21 @@ export const kvstore: WorkloadPreset = {
   fixedWork: false,
   usesNetwork: true,
   contentBacked: true,
+  replicable: kvReplicable,
+  derivedDefaults(input) {
+    const read = Number(input['workload.readProportion'] ?? 0.5);
+    const rmw = Number(input['workload.rmwProportion'] ?? 0);
+    if (read + rmw > 1 + 1e-12)
+      throw new InputError('workload.rmwProportion', `reads (${read}) and read-modify-writes (${rmw}) add up to more than 1`, `0 … ${Math.max(0, 1 - read)}`);
+    return {};
+  },
   guest(env) {
     const p = env.params;
     const records = p.num('workload.records');
-    const keyBytes = p.num('workload.keyBytes');
     const valueBytes = p.num('workload.valueBytes');
-    const geo = kvGeometryOf(p);
+    const replicated = env.replicated === true;
+    const log = env.executions;
+    const geo = kvGeometryOf(p, replicated);
     const memBytes = p.num('vm.memoryMiB') * 1024 * 1024;
     if (geo.endByte > memBytes)
       throw new InputError('vm.memoryMiB', `the store needs ${(geo.endByte / 2 ** 20).toFixed(1)} MiB for ${records} records of ${valueBytes} bytes`, `≥ ${Math.ceil(geo.endByte / 2 ** 20)}`);
@@ -63,19 +110,20 @@ export const kvstore: WorkloadPreset = {
     // Requests accepted and not yet answered: guest state a checkpoint carries (the vCPU's job
     // queue is not in the image, and the TCP stack would drop the clients' retransmissions of
     // requests it had accepted), re-submitted when the guest is restored from a checkpoint.
-    type Pending = { readonly body: KvRequest; readonly reply: (bytes: number, body: unknown) => void };
+    type Pending = { readonly body: unknown; readonly reply: (bytes: number, body: unknown) => void };
     let pending = new Map<number, Pending>();
     let nextPending = 0;
 
     // Execute a request against the memory the VM has when its CPU work completes (after a
     // switch, the image it was given).
-    const execute = (req: KvRequest): KvReply => {
-      const mem = vm!.memory;
-      if (req.op === 'read') {
-        const rec = table.get(mem, req.key);
-        return rec === null ? { found: false, version: -1 } : { found: true, version: rec.version, value: rec.value };
+    // A replicated store gets each request with its position in the total order (its version).
+    const execute = (body: unknown): KvReply => {
+      if (isOrderedRequest(body)) {
+        log?.executed(body.request, body.position);
+        return executeKv(table, vm!.memory, body.request as KvRequest, body.position);
       }
-      return { found: true, version: table.put(mem, req.key, req.version!, req.value!) };
+      log?.executed(body);
+      return executeKv(table, vm!.memory, body as KvRequest);
     };
     const submit = (id: number, job: Pending): void => {
       vm!.vcpu.submit(cpuNs, () => {
@@ -86,7 +134,7 @@ export const kvstore: WorkloadPreset = {
     };
     const serve = (body: unknown, reply: (bytes: number, body: unknown) => void): void => {
       const id = nextPending++;
-      const job: Pending = { body: body as KvRequest, reply };
+      const job: Pending = { body, reply };
       pending.set(id, job);
       submit(id, job);
     };
@@ -99,8 +147,7 @@ export const kvstore: WorkloadPreset = {
       start(v) {
         vm = v;
         // Load phase (YCSB "load"): format the table and insert every record at version 0.
-        table.format(v.memory);
-        for (let k = 0; k < records; k++) table.put(v.memory, keyOf(k, keyBytes), 0, valueOf(k, 0, valueBytes));
+        loadKv(table, v.memory, records);
         server = new RpcServer(v);
         server.serve(serve);
       },
@@ -109,10 +156,11 @@ export const kvstore: WorkloadPreset = {
       },
       // The store's data is in memory; outside it only the TCP stack's connection state and the
       // requests in progress.
-      snapshot: () => ({ rpc: server?.snapshot() ?? null, pending: [...pending] }),
+      snapshot: () => ({ rpc: server?.snapshot() ?? null, pending: [...pending], executed: log?.length ?? 0 }),
       restore(state) {
-        const st = state as { rpc: unknown; pending: Array<[number, Pending]> };
+        const st = state as { rpc: unknown; pending: Array<[number, Pending]>; executed: number };
         server?.restore(st.rpc);
+        log?.rollback(st.executed);
         pending = new Map(st.pending);
         for (const [id, job] of pending) submit(id, job);
       },
@@ -135,8 +183,11 @@ export const kvstore: WorkloadPreset = {
       keyBytes: p.num('workload.keyBytes'),
       valueBytes: p.num('workload.valueBytes'),
       readProportion: p.num('workload.readProportion'),
+      rmwProportion: p.num('workload.rmwProportion'),
+      orderVersions: env.replicated === true,
       zipfS: p.num('workload.zipfS'),
       thinkNs: p.num('workload.thinkMs') * 1e6,
+      ...(env.accepted === undefined ? {} : { onAccepted: (req: KvRequest, reply: KvReply) => env.accepted!.accept(req, reply) }),
     });
     const population: KvstorePopulation = {
       kv,
@@ -153,6 +204,9 @@ export const kvstore: WorkloadPreset = {
           opsCompleted: kv.completed,
           reads: kv.reads,
           updates: kv.updates,
+          rmws: kv.rmws,
+          unansweredRequests: kv.unanswered(endNs),
+          clientOutageMs: kv.outageMs(endNs),
           wrongReplies: wrong,
           corruptReplies: kv.corruptReplies,
           staleReads: kv.staleReads,
@@ -170,10 +224,11 @@ export const kvstore: WorkloadPreset = {
   },
 };
 
-/** The table layout the parameters give. */
-function kvGeometryOf(p: { num(key: string): number }): ReturnType<typeof kvGeometry> {
-  return kvGeometry(p.num('workload.records'), p.num('workload.keyBytes'), p.num('workload.valueBytes'), p.num('vm.pageKiB') * 1024);
+/** The table layout the parameters give (a replicated store keeps each write's client id too). */
+function kvGeometryOf(p: { num(key: string): number }, replicated: boolean): ReturnType<typeof kvGeometry> {
+  return kvGeometry(p.num('workload.records'), p.num('workload.keyBytes'), p.num('workload.valueBytes'), p.num('vm.pageKiB') * 1024, replicated);
 }
+
 
 /** The kvstore's guest program, with its table exposed for tests. */
 export type KvstoreGuest = GuestInstance & { readonly table: KvTable };

@@ -30,6 +30,9 @@ export const remusEngine: EngineDef = {
   description: 'Remus: asynchronous VM replication by frequent checkpoints, output commit, disk replication, failover',
   params: REMUS_PARAMS,
   layout: (params) => remusLayout(remusConfig(params).primaries),
+  // Each primary's backup image exists on the backup host from the start.
+  replicas: () => ({ active: 1, passive: 1 }),
+  extraVms: (params) => Array.from({ length: remusConfig(params).primaries }, () => ({ fromS: 0 })),
   // `remus.checkpointsPerS` is another way to say the epoch: the epoch that runs is recorded as
   // `remus.epochMs`, and saying both is ambiguous input.
   derivedDefaults(input): Record<string, number> {
@@ -300,6 +303,9 @@ export const remusEngine: EngineDef = {
         compressionRatio: wireMem > 0 && config.compression !== 'none' ? raw / Math.max(1, wireMem - checkpoints * 0) : 1,
         protected: !anyUnprotected,
       };
+      // Domain-0 CPU of replication in cpuSeconds: the checkpoint pauses (bitmap scan, page copies,
+      // suspend/resume). Sending and receiving the stream are not counted yet.
+      metrics.dom0CpuSeconds = pauseSum / 1e9;
       // Means of things that never happened are left out rather than reported as 0.
       if (intervals > 0) metrics.epochMsMean = epochSum / intervals / 1e6;
       if (checkpoints > 0) {
