@@ -52,6 +52,7 @@ export { WORKLOADS, getWorkload, workloadNames, WritePattern, LOCALITIES, type W
 export { DEFAULT_LAYOUT, type EngineDef, type EngineContext, type EngineInstance, type EngineReport, type EngineGuest, type RunLayout } from './engines/engine.js';
 export { unprotectedEngine } from './engines/unprotected/index.js';
 export { remusEngine, REMUS_PARAMS } from './engines/remus/index.js';
+export { activeEngine } from './engines/active/index.js';
 export { migrationEngine, POLICIES, POLICY_NAMES, MIGRATION_PARAMS, type Policy } from './engines/migration/index.js';
 export { HOST_PROFILES, HOST_PROFILE_NAMES, HOST_COST_NAMES, HOST_PARAMS, hostCosts, profileCosts, type HostCosts, type HostCostName, type HostProfile, type HostProfileName } from './engines/host-profiles.js';
 export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from './faults/index.js';

@@ -12,7 +12,6 @@ import { kvstore } from './presets/kvstore.js';
 import { specweb2005 } from './presets/specweb2005.js';
 import type { WorkloadPreset } from './workload.js';
 
-export { type Replicable, type ExecutionLog, type AcceptLog } from './replicable.js';
 export { type WorkloadPreset, type GuestInstance, type GuestEnv, type ClientPopulation, type ClientEnv } from './workload.js';
 export { WritePattern, LOCALITIES, type Locality } from './write-pattern.js';
 export { synthetic } from './presets/synthetic.js';

@@ -1,4 +1,4 @@
-import type { SeriesRecord } from '../scenario/result.js';
+import type { SeriesRecord } from '../metrics/index.js';
 import type { Simulation } from '../sim/index.js';
 
 /** GiB in bytes. */

@@ -1,3 +1,1 @@
-export { activeEngine, activeLayout } from './engine.js';
-export { ACTIVE_PARAMS } from './params.js';
-export { ReplicatedFrontEnd } from './front-end.js';
+export { activeEngine } from './engine.js';
