@@ -11,7 +11,7 @@ const ENGINE_PARAMS: Record<string, Record<string, number | string | boolean>> =
   unprotected: { 'run.durationS': 3 },
   migration: { 'migration.startAtS': 1, 'run.durationS': 20 },
   remus: { 'run.durationS': 3 },
-  active: { 'run.durationS': 2, 'vm.memoryMiB': 4 },
+  active: { 'run.durationS': 2, 'vm.memoryMiB': 16 },
 };
 /** The invariants each engine must report on every run (docs/design.md#invariants). */
 const REQUIRED_INVARIANTS: Record<string, string[]> = {

@@ -5,19 +5,19 @@ import { faultSchedule } from '../../../lib/faults/index.js';
 import { getEngine, resolveRunParams, runScenario, simulate, type RunResult, type SimulationOutcome } from '../../../lib/scenario/index.js';
 import { getWorkload } from '../../../workloads/index.js';
 
-/** A short kvstore run in a small VM (the store needs ≈ 2 MiB), with read-modify-writes in the mix. */
+/** A short kvstore run in a small VM (the store needs ≈ 2 MiB, the network buffers some more), with read-modify-writes in the mix. */
 function active(params: Record<string, number | string | boolean>, seed = 1): RunResult {
   return runScenario({
     engine: 'active',
     workload: 'kvstore',
     seed,
-    params: { 'vm.memoryMiB': 4, 'run.durationS': 3, 'workload.rmwProportion': 0.2, ...params },
+    params: { 'vm.memoryMiB': 16, 'run.durationS': 3, 'workload.rmwProportion': 0.2, ...params },
   });
 }
 
 /** The same without the unprotected twin (property tests: half the time). */
 function activeAlone(params: Record<string, number | string | boolean>, seed: number): SimulationOutcome {
-  const p = resolveRunParams('active', 'kvstore', { 'vm.memoryMiB': 4, 'run.durationS': 1.5, 'workload.rmwProportion': 0.2, 'workload.clients': 4, ...params });
+  const p = resolveRunParams('active', 'kvstore', { 'vm.memoryMiB': 16, 'run.durationS': 1.5, 'workload.rmwProportion': 0.2, 'workload.clients': 4, ...params });
   return simulate(getEngine('active'), getWorkload('kvstore'), p, seed, faultSchedule(p, p.num('run.durationS')));
 }
 
@@ -117,7 +117,7 @@ describe('Byzantine faults under every engine', { timeout: 120_000 }, () => {
       const r = runScenario({
         engine,
         workload: 'kvstore',
-        params: { 'vm.memoryMiB': 4, 'run.durationS': 3, 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 1 },
+        params: { 'vm.memoryMiB': 16, 'run.durationS': 3, 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 1 },
       });
       expect(r.metrics.wrongReplies as number).toBeGreaterThan(0);
       expect(r.invariants.noWrongReply).toBe(false);
@@ -126,7 +126,7 @@ describe('Byzantine faults under every engine', { timeout: 120_000 }, () => {
   }
 
   it('unprotected: a silent replica leaves requests unanswered; corrupt state gives wrong replies', () => {
-    const base = { 'vm.memoryMiB': 4, 'run.durationS': 4, 'faults.byzantineReplicas': 1, 'faults.byzantineAtS': 1 };
+    const base = { 'vm.memoryMiB': 16, 'run.durationS': 4, 'faults.byzantineReplicas': 1, 'faults.byzantineAtS': 1 };
     const silent = runScenario({ engine: 'unprotected', workload: 'kvstore', params: { ...base, 'faults.byzantineKind': 'silent' } });
     expect(silent.metrics.unansweredRequests).toBe(8);
     const corrupt = runScenario({ engine: 'unprotected', workload: 'kvstore', params: { ...base, 'faults.byzantineKind': 'corrupt-state' } });
@@ -139,7 +139,7 @@ describe('resource accounting', { timeout: 120_000 }, () => {
   for (const engine of ['unprotected', 'remus', 'active']) {
     it(`${engine}: cpuSeconds grows with the request rate`, () => {
       const run = (clients: number) =>
-        runScenario({ engine, workload: 'kvstore', params: { 'vm.memoryMiB': 4, 'run.durationS': 3, 'workload.clients': clients } }).metrics;
+        runScenario({ engine, workload: 'kvstore', params: { 'vm.memoryMiB': 16, 'run.durationS': 3, 'workload.clients': clients } }).metrics;
       const lo = run(2);
       const hi = run(16);
       expect(hi.opsCompleted as number).toBeGreaterThan(4 * (lo.opsCompleted as number));
