@@ -79,8 +79,8 @@ export interface EngineInstance {
   activeVms?(): readonly VM[];
 }
 
-/** The fault keys every engine applies (crash-stop and link faults of the run's VM and hosts). */
-export const BASIC_FAULT_KEYS: readonly string[] = ['faults.primaryCrashAtS', 'faults.backupCrashAtS', 'faults.hostCrashAtS', 'faults.vmCrashAtS', 'faults.linkDownAtS', 'faults.linkDownForS'];
+/** The fault kinds of an engine that runs one VM on a primary (source) host with a second host beside it. */
+export const TWO_HOST_FAULT_KINDS: readonly FaultKind[] = ['primaryCrash', 'backupCrash', 'hostCrash', 'vmCrash', 'linkDown'];
 
 export interface EngineDef {
   readonly name: string;
@@ -94,8 +94,14 @@ export interface EngineDef {
   readonly derivedDefaults?: (input: Readonly<Record<string, ParamValue>>) => Readonly<Record<string, ParamValue>>;
   /** The hosts, guest VMs and services a run of this configuration needs (default `DEFAULT_LAYOUT`). */
   readonly layout?: (params: Params) => RunLayout;
-  /** The fault kinds this engine can apply (default: all); a run asking for another is bad input. */
-  readonly faultKinds?: readonly FaultKind[];
+  /**
+   * The scheduled fault kinds this engine can apply (`faults.<kind>AtS`); a run asking for another
+   * is bad input (exit 2) — a fault with nothing to act on would never happen. Byzantine faults are
+   * applied by the scenario under every engine.
+   */
+  readonly faultKinds: readonly FaultKind[];
+  /** Whether `faults.targetHost` can pick the host a crash acts on (engines with one replica per host). */
+  readonly targetsHosts?: boolean;
   /** Named policy presets (`vmft list policies`), if the engine has any. */
   readonly policies?: ReadonlyArray<{ readonly name: string; readonly description: string }>;
   /**
@@ -114,10 +120,5 @@ export interface EngineDef {
    * guests through replica managers, in one total order). Only a replicable workload can run so.
    */
   readonly replicated?: boolean;
-  /**
-   * The `faults.*` keys the engine applies (default `BASIC_FAULT_KEYS`); any other fault key set
-   * is refused (exit 2). The Byzantine keys are applied by the scenario under every engine.
-   */
-  readonly faultKeys?: readonly string[];
   create(ctx: EngineContext): EngineInstance;
 }

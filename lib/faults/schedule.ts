@@ -17,7 +17,13 @@ export const FAULT_PARAMS: readonly ParamSpec[] = [
   enumParam('faults.byzantineKind', BYZANTINE_KINDS, undefined, 'what the Byzantine replicas do: wrong-reply (colluding), corrupt-state, silent, slow'),
 ];
 
-export type FaultKind = 'primaryCrash' | 'backupCrash' | 'hostCrash' | 'vmCrash' | 'linkDown';
+/**
+ * The scheduled fault kinds, each set by its `faults.<kind>AtS` key. `rmCrash` exists only under the
+ * replicated engines (a replica manager in domain 0); Byzantine faults are not scheduled here but
+ * applied by the scenario under every engine (./byzantine.ts).
+ */
+export const FAULT_KINDS = ['primaryCrash', 'backupCrash', 'hostCrash', 'vmCrash', 'linkDown', 'rmCrash'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export interface ScheduledFault {
   readonly kind: FaultKind;
@@ -43,6 +49,7 @@ export function faultSchedule(params: Params, durationS: number): ScheduledFault
   add('faults.backupCrashAtS', 'backupCrash');
   add('faults.hostCrashAtS', 'hostCrash');
   add('faults.vmCrashAtS', 'vmCrash');
+  add('faults.rmCrashAtS', 'rmCrash');
   const linkAt = params.optNum('faults.linkDownAtS');
   const linkFor = params.optNum('faults.linkDownForS');
   if (linkFor !== undefined && linkAt === undefined)

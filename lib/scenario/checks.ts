@@ -1,10 +1,7 @@
-import { BASIC_FAULT_KEYS, type EngineDef } from '../engines/engine.js';
-import { FAULT_PARAMS, byzantineFault } from '../faults/index.js';
+import type { EngineDef } from '../engines/engine.js';
+import { byzantineFault } from '../faults/index.js';
 import { InputError, type Params } from '../params/index.js';
 import { WORKLOADS, type WorkloadPreset } from '../../workloads/index.js';
-
-/** Keys the scenario applies under every engine (Byzantine faults strike the engine's active VMs). */
-const SCENARIO_FAULT_KEYS = ['faults.byzantineReplicas', 'faults.byzantineAtS', 'faults.byzantineKind'];
 
 /** Service replicas an engine starts with (default: one active). */
 export function engineReplicas(engine: EngineDef, params: Params): { readonly active: number; readonly passive: number } {
@@ -13,8 +10,8 @@ export function engineReplicas(engine: EngineDef, params: Params): { readonly ac
 
 /**
  * What a run's engine, workload and fault keys must agree on (InputError, exit 2, otherwise): a
- * replicating engine needs a replicable workload; every fault key set must be one the engine
- * applies; a Byzantine fault needs a workload that can misbehave and at most as many replicas as
+ * replicating engine needs a replicable workload; `faults.targetHost` needs an engine with one
+ * replica per host (the scheduled fault kinds are checked with the run's limits); a Byzantine fault needs a workload that can misbehave and at most as many replicas as
  * the engine runs.
  */
 export function checkRunCombination(engine: EngineDef, preset: WorkloadPreset, params: Params): void {
@@ -26,11 +23,8 @@ export function checkRunCombination(engine: EngineDef, preset: WorkloadPreset, p
         .map((w) => w.name)
         .join(' | '),
     );
-  const applied = engine.faultKeys ?? BASIC_FAULT_KEYS;
-  for (const spec of FAULT_PARAMS) {
-    if (!params.has(spec.key) || applied.includes(spec.key) || SCENARIO_FAULT_KEYS.includes(spec.key)) continue;
-    throw new InputError(spec.key, `engine ${engine.name} cannot apply this fault`, `${[...applied, ...SCENARIO_FAULT_KEYS].join(', ')} (or none)`);
-  }
+  if (params.has('faults.targetHost') && engine.targetsHosts !== true)
+    throw new InputError('faults.targetHost', `engine ${engine.name} has no host to choose: its crash faults name their host (primary, backup) or follow the VM`, 'unset, or an engine with one replica per host: active');
   const byz = byzantineFault(params, params.num('run.durationS'));
   if (byz !== null) {
     if (preset.replicable === undefined)

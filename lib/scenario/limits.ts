@@ -96,12 +96,11 @@ export function checkRunLimits(engine: EngineDef, preset: WorkloadPreset, params
       );
   }
 
-  if (engine.faultKinds !== undefined)
-    for (const f of faults)
-      if (!engine.faultKinds.includes(f.kind))
-        throw new InputError(
-          `faults.${f.kind}AtS`,
-          `engine ${engine.name} cannot apply a ${f.kind} fault (it has nothing to act on), so it would never happen`,
-          `the faults of engine ${engine.name}: ${engine.faultKinds.map((k) => `faults.${k}AtS`).join(', ')}`,
-        );
+  for (const f of faults)
+    if (!engine.faultKinds.includes(f.kind))
+      throw new InputError(
+        `faults.${f.kind}AtS`,
+        `engine ${engine.name} cannot apply a ${f.kind} fault (it has nothing to act on), so it would never happen`,
+        `the faults of engine ${engine.name}: ${engine.faultKinds.map((k) => `faults.${k}AtS`).join(', ')}`,
+      );
 }

@@ -28,7 +28,9 @@ export const activeEngine: EngineDef = {
   layout: (p) => activeLayout(p.num('active.f')),
   replicas: (p) => ({ active: 2 * p.num('active.f') + 1, passive: 0 }),
   replicated: true,
-  faultKeys: ['faults.hostCrashAtS', 'faults.vmCrashAtS', 'faults.rmCrashAtS', 'faults.targetHost'],
+  // Crashes of faults.targetHost's host, its replica or its RM; no partitions (there is no one link).
+  faultKinds: ['hostCrash', 'vmCrash', 'rmCrash'],
+  targetsHosts: true,
   create(ctx) {
     const f = ctx.params.num('active.f');
     const n = 2 * f + 1;
@@ -83,15 +85,12 @@ export const activeEngine: EngineDef = {
               replicas[target]!.crash();
               meter.vmGone(replicas[target]!.name);
               countReplicas();
+            } else if (fault.kind === 'rmCrash') {
+              group.crash(target);
+              countReplicas();
             } else throw new Error(`active cannot apply a ${fault.kind} fault`);
           });
         }
-        const rmAt = ctx.params.optNum('faults.rmCrashAtS');
-        if (rmAt !== undefined)
-          ctx.sim.at(rmAt * 1e9, () => {
-            group.crash(target);
-            countReplicas();
-          });
       },
       activeVms: () => replicas.filter((vm) => vm.status !== 'crashed'),
       finish(endNs) {

@@ -2,7 +2,7 @@ import { InputError } from '../../params/index.js';
 import { s as seconds } from '../../sim/index.js';
 import type { Host } from '../../vm/index.js';
 import type { SeriesRecord } from '../../metrics/records.js';
-import type { EngineDef, EngineReport } from '../engine.js';
+import { type EngineDef, type EngineReport, TWO_HOST_FAULT_KINDS } from '../engine.js';
 import { hostCosts } from '../host-profiles.js';
 import { EgressMeter } from './meter.js';
 import { MIGRATION_PARAMS } from './params.js';
@@ -20,6 +20,7 @@ export const migrationEngine: EngineDef = {
   name: 'migration',
   description: 'live migration: stop-and-copy and pre-copy with the Xen, QEMU, SimGrid and textbook policies',
   params: MIGRATION_PARAMS,
+  faultKinds: TWO_HOST_FAULT_KINDS,
   policies: POLICIES.map((p) => ({ name: p.name, description: p.description })),
   // The target VM exists from the migration's start.
   extraVms: (params) => [{ fromS: params.num('migration.startAtS') }],

@@ -1,7 +1,7 @@
 import { InputError } from '../../params/index.js';
 import type { SeriesRecord } from '../../metrics/records.js';
 import type { Timer } from '../../sim/index.js';
-import type { EngineDef, EngineReport, RunLayout } from '../engine.js';
+import { type EngineDef, type EngineReport, type RunLayout, TWO_HOST_FAULT_KINDS } from '../engine.js';
 import { installCheckpoint } from './backup.js';
 import { failover, type FailoverOutcome } from './failover.js';
 import { diskDifference, diskMismatch, imageMismatch, memoryDifference, SnapshotKeeper } from './invariants.js';
@@ -29,6 +29,7 @@ export const remusEngine: EngineDef = {
   name: 'remus',
   description: 'Remus: asynchronous VM replication by frequent checkpoints, output commit, disk replication, failover',
   params: REMUS_PARAMS,
+  faultKinds: TWO_HOST_FAULT_KINDS,
   layout: (params) => remusLayout(remusConfig(params).primaries),
   // Each primary's backup image exists on the backup host from the start.
   replicas: () => ({ active: 1, passive: 1 }),
@@ -303,9 +304,12 @@ export const remusEngine: EngineDef = {
         compressionRatio: wireMem > 0 && config.compression !== 'none' ? raw / Math.max(1, wireMem - checkpoints * 0) : 1,
         protected: !anyUnprotected,
       };
-      // Domain-0 CPU of replication in cpuSeconds: the checkpoint pauses (bitmap scan, page copies,
-      // suspend/resume). Sending and receiving the stream are not counted yet.
-      metrics.dom0CpuSeconds = pauseSum / 1e9;
+      // Domain-0 CPU of replication, part of cpuSeconds: the checkpoint pauses (bitmap scan, page
+      // copies, suspend/resume), putting the delivered stream on the wire and receiving it on the
+      // backup (per byte, whether or not that CPU binds), and each acknowledged checkpoint's commit.
+      // Compression's CPU is not counted.
+      const c = config.costs;
+      metrics.dom0CpuSeconds = (pauseSum + bytes * (c.sendNsPerByte + c.recvNsPerByte) + acked * c.checkpointCommitNs) / 1e9;
       // Means of things that never happened are left out rather than reported as 0.
       if (intervals > 0) metrics.epochMsMean = epochSum / intervals / 1e6;
       if (checkpoints > 0) {
