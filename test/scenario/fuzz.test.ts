@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { FaultKind } from '../../lib/faults/index.js';
 import { isInputError, type ParamSpec } from '../../lib/params/index.js';
 import { COMMON_PARAMS, ENGINE_DEFS, runScenario, validateRequest, type RunRequest } from '../../lib/scenario/index.js';
 import { WORKLOADS } from '../../workloads/index.js';
@@ -83,23 +84,28 @@ describe('fuzz: every key × hostile values never exits 1', () => {
 });
 
 describe('fuzz: every fault key × engine × a time equal to another event', () => {
-  const FAULT_KEYS = ['faults.primaryCrashAtS', 'faults.backupCrashAtS', 'faults.hostCrashAtS', 'faults.vmCrashAtS', 'faults.linkDownAtS'];
+  const FAULT_KEYS = ['faults.primaryCrashAtS', 'faults.backupCrashAtS', 'faults.hostCrashAtS', 'faults.vmCrashAtS', 'faults.linkDownAtS', 'faults.rmCrashAtS'];
   // t = 0 (the start), 0.5 s (migration start; the 20th 25 ms Remus epoch), 1 s (another fault's time).
   const TIMES = [0, 0.5, 1];
-  for (const engine of ENGINE_NAMES)
+  for (const def of ENGINE_DEFS)
     for (const key of FAULT_KEYS)
-      it(`${engine}: ${key} at the start, at the migration start / an epoch boundary, together with another fault`, () => {
+      it(`${def.name}: ${key} at the start, at the migration start / an epoch boundary, together with another fault`, () => {
+        const engine = def.name;
         const codes: number[] = [];
         for (const t of TIMES) {
           const params: Record<string, number> = { 'run.durationS': 2, [key]: t };
           if (engine === 'migration') params['migration.startAtS'] = 0.5;
           if (t === 1 && key !== 'faults.vmCrashAtS') params['faults.vmCrashAtS'] = 1;
           if (key === 'faults.linkDownAtS') params['faults.linkDownForS'] = 0.5;
-          // Remus with its clients (kvstore) where two faults coincide; synthetic otherwise (fast).
-          codes.push(exitOf({ engine, workload: engine === 'remus' && t === 1 ? 'kvstore' : 'synthetic', params }).code);
+          if (def.replicated === true) params['vm.memoryMiB'] = 16;
+          // Remus with its clients (kvstore) where two faults coincide, and the replicated engines
+          // (they run only a replicable service); synthetic otherwise (fast).
+          const workload = def.replicated === true || (engine === 'remus' && t === 1) ? 'kvstore' : 'synthetic';
+          codes.push(exitOf({ engine, workload, params }).code);
         }
-        // Only the unprotected engine refuses a fault (one it has no host for); then always.
-        const refuses = engine === 'unprotected' && (key === 'faults.backupCrashAtS' || key === 'faults.linkDownAtS');
+        // An engine refuses a fault kind it does not declare (nothing to act on); then always.
+        const kind = key.slice('faults.'.length, -'AtS'.length) as FaultKind;
+        const refuses = !def.faultKinds.includes(kind);
         expect(codes).toEqual(TIMES.map(() => (refuses ? 2 : 0)));
       }, 120_000);
 });

@@ -117,7 +117,7 @@ describe('a service on three VMs behind an engine-owned front end', () => {
     // The clients verified every reply, and got one for every request.
     expect(pop.kv.completed).toBeGreaterThan(1000);
     expect(outcome.metrics.wrongReplies).toBe(0);
-    expect(outcome.invariants).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
+    expect(outcome.invariants).toEqual({ repliesConsistent: true, noLostAckedWrite: true, noWrongReply: true });
     expect(pop.kv.failed).toBe(0);
     expect(pop.rpc.outstanding).toBeLessThanOrEqual(8);
     // Every replica executed every request, and they agreed on every reply.

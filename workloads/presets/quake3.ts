@@ -36,7 +36,7 @@ export const quake3: WorkloadPreset = {
   description: 'Quake 3 server, 6 clients, a datagram every ~50 ms each way',
   params: [
     numberParam('workload.clients', 6, 'players (Clark §6.3: 6)', { min: 0, integer: true, max: 64 }),
-    numberParam('workload.frameMs', 50, 'server frame and client command period, ms (Quake 3 sv_fps 20)', { positive: true }),
+    numberParam('workload.frameMs', 50, 'server frame and client command period, ms (Quake 3 sv_fps 20; at least 1 ms, sv_fps ≤ 1000)', { min: 1 }),
     numberParam('workload.hotPages', 30, 'pages of game state and snapshot buffers written every frame (fitted to C1)', { min: 0, integer: true }),
     numberParam('workload.cursorMiBPerS', 4.0, 'sequential writes over the log/heap region, MiB/s (fitted to C1)', { min: 0 }),
     numberParam('workload.cursorRegionMiB', 24, 'the log/heap region the cursor wraps around, MiB', { positive: true }),
