@@ -23,10 +23,13 @@ export class ResourceMeter {
 
   constructor(private readonly sim: Simulation) {}
 
-  /** VM `name` with `memoryBytes` of memory exists from now (a replica, a backup image, a migration target). */
-  vmExists(name: string, memoryBytes: number): void {
+  /**
+   * VM `name` with `memoryBytes` of memory exists from now, or from `fromNs` when the engine knows
+   * already when it will create it (a replica, a backup image, a migration target).
+   */
+  vmExists(name: string, memoryBytes: number, fromNs: number = this.sim.now): void {
     if (this.vms.has(name)) throw new Error(`VM ${name} counted twice`);
-    this.vms.set(name, { bytes: memoryBytes, fromNs: this.sim.now, toNs: null });
+    this.vms.set(name, { bytes: memoryBytes, fromNs, toNs: null });
   }
 
   /** VM `name` is gone from now (discarded, or lost with its host). */

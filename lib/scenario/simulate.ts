@@ -2,7 +2,7 @@ import { DEFAULT_LAYOUT, type EngineDef, type EngineGuest, type EngineInstance, 
 import { byzantineFault, misbehave, type ScheduledFault } from '../faults/index.js';
 import { ReplyAudit } from '../replication/index.js';
 import { engineReplicas } from './checks.js';
-import { VmLifetimes, defaultResources } from './resources.js';
+import { DefaultResources } from './resources.js';
 import type { Params } from '../params/index.js';
 import { RandomStreams, Simulation, ms, s, type RandomStream } from '../sim/index.js';
 import { Network, type Service } from '../net/index.js';
@@ -102,7 +102,7 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
     (service, i) => preset.clients?.({ sim, params, rng: streams.stream(`clients${suffix(i)}`), network, service, replicated, ...(audit === null ? {} : { accepted: audit }) }) ?? null,
   );
   const vm = guests[0]!.vm;
-  const lifetimes = new VmLifetimes(sim, guests.map((g) => g.vm), engineReplicas(engineDef, params));
+  const resources = new DefaultResources(sim, engineDef, params, guests.map((g) => g.vm), engineReplicas(engineDef, params));
 
   const engine = engineDef.create({
     sim,
@@ -179,18 +179,10 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
     }
     // What the protection costs, for engines that do not count it themselves.
     const dom0 = report.metrics.dom0CpuSeconds;
-    const resources = defaultResources(engineDef, params, {
-      endNs,
-      hosts,
-      guests: guests.map((g) => g.vm),
-      network,
-      replicas: engineReplicas(engineDef, params),
-      lifetimes,
-      ...(typeof dom0 === 'number' ? { dom0CpuSeconds: dom0 } : {}),
-    });
-    for (const [k, v] of Object.entries(resources.metrics)) if (!(k in report.metrics)) metrics[k] = v;
+    const cost = resources.report(endNs, { hosts, network, ...(typeof dom0 === 'number' ? { dom0CpuSeconds: dom0 } : {}) });
+    for (const [k, v] of Object.entries(cost.metrics)) if (!(k in report.metrics)) metrics[k] = v;
     Object.assign(metrics, report.metrics);
-    const series: Record<string, SeriesRecord[]> = { dirty: sampler.records, ...first.program.series(), ...pop0?.series(), replicas: resources.replicas, ...report.series };
+    const series: Record<string, SeriesRecord[]> = { dirty: sampler.records, ...first.program.series(), ...pop0?.series(), replicas: cost.replicas, ...report.series };
     // With several guests, each one's own metrics and its service's clients' (guest 0's are the run's).
     if (guests.length > 1) series.guests = guests.map((g, i) => ({ guest: i, ...g.program.metrics(endNs), ...population(g)?.metrics(endNs) }));
     return {
