@@ -113,6 +113,9 @@ export const migrationEngine: EngineDef = {
           sentFactor: m.memoryPagesSent / memoryPages,
           throughputBeforeMbps: meter!.mbps(Math.floor(startNs / 2), Math.min(startNs, endNs)),
         };
+        // The migration stream crosses from host to host even when it shares the client-facing NIC
+        // (`migration.sharedNic`), so networkMiB counts it either way.
+        if (shared) metrics.networkMiB = (net.hostLinkBytes() + m.memoryBytesSent + m.diskBytesSent + m.roundBytesSoFar) / MIB;
         if (started) metrics.throughputDuringMbps = meter!.mbps(startNs, Math.max(until, startNs + 1));
         // A migration that did not finish has no total time, last round or downtime: they are left
         // out rather than reported as 0, which would read as a perfect migration. A run that ended
