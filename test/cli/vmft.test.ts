@@ -39,7 +39,7 @@ describe('vmft bad input exits 2 naming the problem', () => {
     [['run', 'bogus'], /engine: unknown engine "bogus"/],
     [['run', 'spare'], /spare is not available yet/],
     [['run', 'active'], /workload: idle is not replicable: engine active runs the service as a replicated state machine \(allowed: kvstore\)/],
-    [['run', 'active', '--workload', 'kvstore', '--set', 'faults.primaryCrashAtS=1'], /faults\.primaryCrashAtS: engine active cannot apply this fault/],
+    [['run', 'active', '--workload', 'kvstore', '--set', 'faults.primaryCrashAtS=1'], /faults\.primaryCrashAtS: engine active cannot apply a primaryCrash fault/],
     [['run', 'unprotected', '--workload', 'nope'], /unknown workload "nope" \(allowed: /],
     [['run', 'unprotected', '--set', 'vm.memoryMiB=abc'], /vm\.memoryMiB: "abc" is not a number/],
     [['run', 'unprotected', '--set', 'vm.memoryMiB=-4'], /vm\.memoryMiB: -4 is out of range/],

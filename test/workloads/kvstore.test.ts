@@ -67,7 +67,7 @@ describe('kvstore workload', () => {
     expect(a.metrics.reads as number).toBeGreaterThan(1000);
     expect(a.metrics.updates as number).toBeGreaterThan(1000);
     expect(a.metrics.wrongReplies).toBe(0);
-    expect(a.invariants).toEqual({ repliesConsistent: true, noLostAckedWrite: true });
+    expect(a.invariants).toEqual({ repliesConsistent: true, noLostAckedWrite: true, noWrongReply: true });
     expect(a.metrics.latencyMsP50 as number).toBeGreaterThan(0);
     expect(a.metrics.latencyMsP99 as number).toBeGreaterThanOrEqual(a.metrics.latencyMsP50 as number);
     expect(JSON.stringify(strip(runScenario(req)))).toBe(JSON.stringify(strip(a)));
