@@ -1,7 +1,7 @@
 import { faultSchedule } from '../faults/index.js';
 import { isInputError } from '../params/index.js';
 import { ENGINE_DEFS, resolveRunParams } from '../scenario/index.js';
-import { expandSpec, type SweepSpec } from '../sweep/index.js';
+import { expandSpec, pointRequest, type SweepSpec } from '../sweep/index.js';
 import { WORKLOADS } from '../../workloads/index.js';
 
 /**
@@ -12,14 +12,16 @@ import { WORKLOADS } from '../../workloads/index.js';
  */
 export function unavailableReason(spec: SweepSpec): string | undefined {
   const engines = ENGINE_DEFS.map((e) => e.name);
-  if (!engines.includes(spec.engine)) return `engine \`${spec.engine}\` is not available yet (this build has: ${engines.join(', ')})`;
+  const missing = [spec.engine ?? [], spec.grid.engine ?? []].flat().map(String).find((e) => !engines.includes(e));
+  if (missing !== undefined) return `engine \`${missing}\` is not available yet (this build has: ${engines.join(', ')})`;
   const workloads = WORKLOADS.map((w) => w.name);
   if (!workloads.includes(spec.workload))
     return `workload \`${spec.workload}\` is not available yet (this build has: ${workloads.join(', ')})`;
   for (const point of expandSpec(spec)) {
     if (point.replicate !== 0) continue;
     try {
-      const params = resolveRunParams(spec.engine, spec.workload, point.params);
+      const req = pointRequest(spec, point);
+      const params = resolveRunParams(req.engine, req.workload, req.params);
       faultSchedule(params, params.num('run.durationS'));
     } catch (e) {
       if (isInputError(e)) return `not accepted by this build: ${e.message}`;

@@ -20,7 +20,10 @@ export const SweepSpecSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'Editor hint; ignored by vmft.' }),
     name: z.string().min(1).optional().meta({ description: 'A name for the sweep (shown in progress and manifests).' }),
-    engine: z.enum(ENGINES).meta({ description: 'The protection engine every point runs.' }),
+    engine: z
+      .enum(ENGINES)
+      .optional()
+      .meta({ description: 'The protection engine every point runs; leave it out when `grid.engine` lists several.' }),
     workload: z.string().min(1).meta({ description: 'The workload preset every point runs (see `vmft list workloads`).' }),
     params: z
       .record(z.string().min(1), paramValue)
@@ -29,7 +32,14 @@ export const SweepSpecSchema = z
     grid: z
       .record(z.string().min(1), z.array(paramValue).min(1))
       .default({})
-      .meta({ description: 'Parameters to vary: each key lists its values; the points are the cartesian product.' }),
+      .meta({
+        description:
+          'Parameters to vary: each key lists its values; the points are the cartesian product. `engine` may be a dimension: then an engine-namespaced key (`remus.*`, `active.*`, …) applies only to the points of its engine.',
+      }),
+    engineParams: z
+      .partialRecord(z.enum(ENGINES), z.record(z.string().min(1), paramValue))
+      .default({})
+      .meta({ description: 'Fixed parameters for the points of one engine only (engine name → dotted keys → values), e.g. the fault keys that express one fault on each engine.' }),
     replicates: z
       .int()
       .min(1)
@@ -63,6 +73,9 @@ function allowedFor(path: readonly PropertyKey[]): string {
   switch (top) {
     case 'engine':
       return ENGINES.join(' | ');
+    case 'engineParams':
+      if (path.length > 2) return 'a number, boolean or string';
+      return path.length > 1 ? `an engine name (${ENGINES.join(' | ')}) → an object of dotted keys → values` : 'an object of engine names → fixed parameters';
     case 'workload':
       return 'a workload name (see `vmft list workloads`)';
     case 'name':
@@ -173,6 +186,23 @@ function semanticIssues(input: unknown): SpecIssue[] {
       problem: `${combos.toLocaleString('en-US')} combination${combos === 1 ? '' : 's'} × ${replicates.toLocaleString('en-US')} replicate${replicates === 1 ? '' : 's'} is over the limit of ${MAX_SWEEP_POINTS.toLocaleString('en-US')} points (each point is a row in memory and in the store)`,
       allowed: `grid combinations × replicates ≤ ${MAX_SWEEP_POINTS.toLocaleString('en-US')}`,
     });
+  // The engine: one for every point, or a grid dimension — exactly one of them.
+  const gridEngine = isRecord(input.grid) && 'engine' in input.grid;
+  if (gridEngine && input.engine !== undefined)
+    out.push({ field: 'grid.engine', problem: 'also set as engine (the engine is either fixed or varied)', allowed: 'engine or grid.engine, not both' });
+  if (!gridEngine && input.engine === undefined && isRecord(input))
+    out.push({ field: 'engine', problem: 'missing', allowed: `${ENGINES.join(' | ')}, or a list in grid.engine` });
+  if (gridEngine && isRecord(input.grid) && Array.isArray(input.grid.engine))
+    input.grid.engine.forEach((e, i) => {
+      if (typeof e !== 'string' || !(ENGINES as readonly string[]).includes(e))
+        out.push({
+          field: `grid.engine[${i}]`,
+          problem: typeof e === 'string' && (PLANNED_ENGINES as readonly string[]).includes(e) ? `engine ${JSON.stringify(e)} is not available yet` : `bad value, ${describe(e)}`,
+          allowed: ENGINES.join(' | '),
+        });
+    });
+  if (isRecord(input.params) && 'engine' in input.params)
+    out.push({ field: 'params.engine', problem: 'the engine is not a parameter', allowed: 'engine, or a list in grid.engine' });
   if (!isRecord(input.grid)) return out;
   const params = isRecord(input.params) ? input.params : {};
   for (const [key, values] of Object.entries(input.grid)) {

@@ -60,7 +60,7 @@ export function dryRunText(spec: SweepSpec, points: readonly SweepPoint[], shard
   const fixed = Object.keys(spec.params)
     .sort()
     .map((k) => `${k}=${JSON.stringify(spec.params[k])}`);
-  let text = `${spec.name ?? 'sweep'}: ${spec.engine} on ${spec.workload}, seed ${spec.seed}` + (spec.timeLimitS === undefined ? '' : `, time limit ${spec.timeLimitS} s`) + '\n';
+  let text = `${spec.name ?? 'sweep'}: ${spec.engine ?? (spec.grid.engine ?? []).join(' / ')} on ${spec.workload}, seed ${spec.seed}` + (spec.timeLimitS === undefined ? '' : `, time limit ${spec.timeLimitS} s`) + '\n';
   if (fixed.length > 0) text += `fixed: ${fixed.join(' ')}\n`;
   text += table(
     ['index', 'id', 'replicate', 'seed', ...keys],
