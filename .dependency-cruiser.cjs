@@ -8,7 +8,7 @@
 
 /** Top to bottom. Every folder of lib/ (and workloads/) is named exactly once. */
 const LAYERS = [
-  ['lib/cli', 'lib/reproduce', 'lib/analysis'],
+  ['lib/cli', 'lib/reproduce', 'lib/compare', 'lib/analysis'],
   ['lib/sweep'],
   ['lib/scenario'],
   ['lib/engines', 'workloads', 'lib/faults'],
@@ -22,6 +22,8 @@ const LAYERS = [
 const SIDEWAYS = [
   ['lib/cli', 'lib/reproduce'],
   ['lib/cli', 'lib/analysis'],
+  ['lib/cli', 'lib/compare'],
+  ['lib/compare', 'lib/analysis'],
   ['lib/reproduce', 'lib/analysis'],
   ['lib/engines', 'lib/faults'],
   ['lib/net', 'lib/vm'],

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isInputError } from '../params/index.js';
 import { TOOLKIT_VERSION } from '../version.js';
+import { registerCompareCommand } from './commands/compare.js';
 import { registerInitCommand } from './commands/init.js';
 import { registerListCommand } from './commands/list.js';
 import { registerReproduceCommand } from './commands/reproduce.js';
@@ -21,6 +22,7 @@ export function buildProgram(out: (s: string) => void = (s) => process.stdout.wr
   registerRunCommand(program, out);
   registerListCommand(program, out);
   registerSweepCommands(program);
+  registerCompareCommand(program, out);
   registerReproduceCommand(program);
   registerInitCommand(program, out);
   return program;

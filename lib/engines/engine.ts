@@ -1,4 +1,4 @@
-import type { FaultKind, ScheduledFault } from '../faults/index.js';
+import type { FaultClass, FaultKind, ScheduledFault } from '../faults/index.js';
 import type { Network, Service } from '../net/index.js';
 import type { ParamSpec, ParamValue, Params } from '../params/index.js';
 import type { SeriesRecord } from '../metrics/records.js';
@@ -100,6 +100,15 @@ export interface EngineDef {
    * applied by the scenario under every engine.
    */
   readonly faultKinds: readonly FaultKind[];
+  /**
+   * The faults this protection says it tolerates, on any of its components (within its fault model:
+   * at most f at a time for the replicated engines): the service keeps answering, nothing a client
+   * saw is lost and no wrong reply is accepted. `vmft compare` shows the measured outcome beside it,
+   * and a property test checks the two agree.
+   */
+  readonly tolerates: readonly FaultClass[];
+  /** How many of those faults at once (default 1): f for the replicated engines. */
+  readonly faultBudget?: (params: Params) => number;
   /** Whether `faults.targetHost` can pick the host a crash acts on (engines with one replica per host). */
   readonly targetsHosts?: boolean;
   /** Named policy presets (`vmft list policies`), if the engine has any. */

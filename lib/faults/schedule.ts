@@ -25,6 +25,14 @@ export const FAULT_PARAMS: readonly ParamSpec[] = [
 export const FAULT_KINDS = ['primaryCrash', 'backupCrash', 'hostCrash', 'vmCrash', 'linkDown', 'rmCrash'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
+/**
+ * The faults a protection may say it tolerates, in the terms of a fault load (docs/compare.md): a
+ * host crash (with its RM and VMs), a VM crash alone, an RM crash alone, a partition of the
+ * host-to-host link, a replica turning Byzantine.
+ */
+export const FAULT_CLASSES = ['hostCrash', 'vmCrash', 'rmCrash', 'linkDown', 'byzantine'] as const;
+export type FaultClass = (typeof FAULT_CLASSES)[number];
+
 export interface ScheduledFault {
   readonly kind: FaultKind;
   readonly atNs: Nanos;

@@ -8,6 +8,7 @@ export {
   type SweepSpec,
   type SweepSpecInput,
 } from './spec.js';
+export { canonicalJson } from './canonical.js';
 export { expandSpec, pointCount, pointId, pointSeed, pointRequest, type SweepPoint } from './grid.js';
 export { parseShard, formatShard, resolveShard, inShard, type Shard } from './shard.js';
 export { deterministicPart, type SweepRow } from './row.js';

@@ -87,6 +87,7 @@ const threeReplicas = (withFrontEnd: boolean): EngineDef => ({
   description: 'test: one service on three VMs on three hosts',
   params: [],
   faultKinds: [],
+  tolerates: [],
   layout: () => ({ hosts: ['A', 'B', 'C'], guests: [0, 1, 2].map((host) => ({ host, service: 0 })) }),
   create(ctx) {
     const service = ctx.services[0]!;

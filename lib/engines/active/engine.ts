@@ -30,6 +30,8 @@ export const activeEngine: EngineDef = {
   replicated: true,
   // Crashes of faults.targetHost's host, its replica or its RM; no partitions (there is no one link).
   faultKinds: ['hostCrash', 'vmCrash', 'rmCrash'],
+  tolerates: ['hostCrash', 'vmCrash', 'rmCrash', 'byzantine'],
+  faultBudget: (p) => p.num('active.f'),
   targetsHosts: true,
   create(ctx) {
     const f = ctx.params.num('active.f');

@@ -21,6 +21,8 @@ export const migrationEngine: EngineDef = {
   description: 'live migration: stop-and-copy and pre-copy with the Xen, QEMU, SimGrid and textbook policies',
   params: MIGRATION_PARAMS,
   faultKinds: TWO_HOST_FAULT_KINDS,
+  // A partition aborts the migration; the guest runs on at the source.
+  tolerates: ['linkDown'],
   policies: POLICIES.map((p) => ({ name: p.name, description: p.description })),
   // The target VM exists from the migration's start.
   extraVms: (params) => [{ fromS: params.num('migration.startAtS') }],

@@ -30,6 +30,9 @@ export const remusEngine: EngineDef = {
   description: 'Remus: asynchronous VM replication by frequent checkpoints, output commit, disk replication, failover',
   params: REMUS_PARAMS,
   faultKinds: TWO_HOST_FAULT_KINDS,
+  // Crash-stop of either host; a crashed guest alone stops the checkpoint stream, so the backup
+  // takes over as for a host crash; a partition leaves the primary running unprotected.
+  tolerates: ['hostCrash', 'vmCrash', 'linkDown'],
   layout: (params) => remusLayout(remusConfig(params).primaries),
   // Each primary's backup image exists on the backup host from the start.
   replicas: () => ({ active: 1, passive: 1 }),

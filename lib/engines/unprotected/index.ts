@@ -10,6 +10,7 @@ export const unprotectedEngine: EngineDef = {
   params: [],
   // One host: a backup or target crash and a host-to-host partition have nothing to act on.
   faultKinds: ['primaryCrash', 'hostCrash', 'vmCrash'],
+  tolerates: [],
   create(ctx) {
     return {
       start() {
