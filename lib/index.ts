@@ -1,6 +1,6 @@
 /**
  * vmft's public API. Notebooks and scripts import this (built: dist/lib/index.js).
- * Layers, top to bottom (docs/design.md, "Layers"): cli → reproduce → analysis; sweep; scenario;
+ * Layers, top to bottom (docs/design.md, "Layers"): cli → reproduce, compare → analysis; sweep; scenario;
  * engines → faults, workloads; replication; net → vm, metrics; sim, params.
  */
 export { MODEL_VERSION, TOOLKIT_VERSION } from './version.js';
@@ -55,7 +55,7 @@ export { remusEngine, REMUS_PARAMS } from './engines/remus/index.js';
 export { activeEngine } from './engines/active/index.js';
 export { migrationEngine, POLICIES, POLICY_NAMES, MIGRATION_PARAMS, type Policy } from './engines/migration/index.js';
 export { HOST_PROFILES, HOST_PROFILE_NAMES, HOST_COST_NAMES, HOST_PARAMS, hostCosts, profileCosts, type HostCosts, type HostCostName, type HostProfile, type HostProfileName } from './engines/host-profiles.js';
-export { FAULT_PARAMS, faultSchedule, type FaultKind, type ScheduledFault } from './faults/index.js';
+export { FAULT_PARAMS, FAULT_KINDS, FAULT_CLASSES, BYZANTINE_KINDS, faultSchedule, type FaultKind, type FaultClass, type ByzantineKind, type ScheduledFault } from './faults/index.js';
 
 // Replicated services: replica managers, total order, reply voting.
 export {
@@ -136,6 +136,35 @@ export {
   type SweepPoint,
 } from './sweep/index.js';
 export * from './analysis/index.js';
+
+// Every protection side by side (vmft compare).
+export {
+  compare,
+  compareText,
+  compareMarkdown,
+  compareCostChart,
+  compareNinesChart,
+  dependability,
+  HOURS_PER_YEAR,
+  expressFaults,
+  validateFaultLoad,
+  loadFaultLoad,
+  canonicalFaultLoad,
+  faultLoadJsonSchema,
+  runOutcome,
+  protections,
+  type CompareOptions,
+  type CompareResult,
+  type CompareRow,
+  type Dependability,
+  type MeasuredFault,
+  type FaultLoad,
+  type FaultLoadInput,
+  type LoadFault,
+  type FaultRate,
+  type Outcome,
+  type NotApplicable,
+} from './compare/index.js';
 
 // The paper reproduction (vmft reproduce).
 export * from './reproduce/index.js';
