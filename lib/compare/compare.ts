@@ -104,9 +104,17 @@ function faultsFromSet(set: Record<string, ParamValue>): LoadFault[] {
 const withSpareF = (set: Readonly<Record<string, ParamValue>>): Record<string, ParamValue> =>
   set['spare.f'] !== undefined && set['active.f'] === undefined ? { ...set, 'active.f': set['spare.f'] } : { ...set };
 
-/** The fault a rated kind is measured with: the load's first fault of that kind, or one at half the run on host / replica 0. */
+/**
+ * The fault a rated kind is measured with: one on host or replica 0 — the primary, the source, the
+ * sequencer: the worst place for most protections — at an eighth of the run, before the maintenance
+ * migration starts (a quarter in), since a planned migration protects against nothing unplanned. A
+ * Byzantine one behaves as the load's first Byzantine fault, or answers wrongly.
+ */
 function representative(kind: FaultClass, load: FaultLoad, durationS: number): LoadFault {
-  return load.faults.find((f) => f.kind === kind) ?? (kind === 'byzantine' ? { kind, atS: durationS / 2, byzantineKind: 'wrong-reply' } : { kind, atS: durationS / 2 });
+  const atS = durationS / 8;
+  if (kind !== 'byzantine') return kind === 'linkDown' ? { kind, atS, forS: durationS / 8 } : { kind, atS };
+  const byz = load.faults.find((f) => f.kind === 'byzantine');
+  return { kind, atS, byzantineKind: byz?.byzantineKind ?? 'wrong-reply' };
 }
 
 interface Plan {
@@ -181,14 +189,15 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
   const main = plan(opts, list, params, durationS, load.faults, true);
   const rates: Record<string, SweepSpec> = {};
   const ratePlans = (load.rates ?? []).map((r) => {
-    const p = plan(opts, list, params, durationS, [representative(r.kind, load, durationS)], false);
+    const fault = representative(r.kind, load, durationS);
+    const p = plan(opts, list, params, durationS, [fault], false);
     rates[r.kind] = p.spec;
-    return { kind: r.kind, plan: p };
+    return { kind: r.kind, plan: p, afterS: durationS - fault.atS };
   });
   // Plans are checked before anything runs (bad input is exit 2 with nothing written).
   const loadRows = await sweep(main.spec, sweepOpts('load'));
-  const rateRows = new Map<FaultClass, SweepRow[]>();
-  for (const { kind, plan: p } of ratePlans) rateRows.set(kind, p.spec.grid.engine!.length === 0 ? [] : await sweep(p.spec, sweepOpts(`rate-${kind}`)));
+  const rateRows = new Map<FaultClass, { rows: SweepRow[]; afterS: number }>();
+  for (const { kind, plan: p, afterS } of ratePlans) rateRows.set(kind, { rows: p.spec.grid.engine!.length === 0 ? [] : await sweep(p.spec, sweepOpts(`rate-${kind}`)), afterS });
 
   const kinds = new Set(load.faults.map((f) => f.kind));
   const rows: CompareRow[] = list.map((p) => {
@@ -201,7 +210,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
     let dep: Dependability | undefined;
     if (load.rates !== undefined && load.rates.length > 0) {
       const measured: MeasuredFault[] = [];
-      for (const [kind, rr] of rateRows) {
+      for (const [kind, { rows: rr, afterS }] of rateRows) {
         const m = rowsOf(rr, p);
         if (m.length === 0) continue;
         measured.push({
@@ -209,6 +218,7 @@ export async function compare(opts: CompareOptions): Promise<CompareResult> {
           outageS: (Math.max(0, ...m.map((r) => (typeof r.clientOutageMs === 'number' ? r.clientOutageMs : 0))) || 0) / 1000,
           serviceLost: m.some((r) => r.serviceLost === true),
           wrongReplies: mean(m, 'wrongReplies') ?? 0,
+          afterS,
           lostReplies: (mean(m, 'lostOutputs') ?? 0) + (mean(m, 'unansweredRequests') ?? 0),
         });
       }

@@ -10,8 +10,10 @@ export interface MeasuredFault {
   readonly outageS: number;
   /** Nothing was serving at the end of the run: the service stays down until repaired. */
   readonly serviceLost: boolean;
-  /** Replies clients accepted that were wrong. */
+  /** Replies clients accepted that were wrong, from the fault to the end of the run. */
   readonly wrongReplies: number;
+  /** Seconds from the fault to the end of the run (a Byzantine replica's wrong replies go on at their measured rate until it is repaired). */
+  readonly afterS: number;
   /** Replies lost: output clients had seen that the protection took back, or requests never answered. */
   readonly lostReplies: number;
 }
@@ -59,7 +61,9 @@ function components(kind: LoadFaultKind, e: Exposure): number {
  * for each kind k with a rate, faults per year n_k = components_k × HOURS_PER_YEAR ÷ mttfH_k; a
  * fault costs its measured outage, or — when it left nothing serving — its repair time, repairH_k;
  * downtime = Σ n_k × cost_k, availability = 1 − downtime ÷ a year, nines = −log10(1 − availability);
- * wrong (lost) replies per year = Σ n_k × the wrong (lost) replies of one such fault. A kind with no
+ * wrong (lost) replies per year = Σ n_k × the wrong (lost) replies of one such fault — for a
+ * Byzantine replica, which stays faulty until repaired, its measured rate of wrong replies × the
+ * repair time (a crash's wrong replies are the failover's, counted once). A kind with no
  * measurement (the protection cannot express it) adds nothing: the table says "not applicable".
  */
 export function dependability(measured: readonly MeasuredFault[], rates: readonly FaultRate[], exposure: Exposure): Dependability {
@@ -73,7 +77,7 @@ export function dependability(measured: readonly MeasuredFault[], rates: readonl
     const n = (components(rate.kind, exposure) * HOURS_PER_YEAR) / rate.mttfH;
     const cost = m.serviceLost ? rate.repairH * 3600 : m.outageS;
     downtime += n * cost;
-    wrong += n * m.wrongReplies;
+    wrong += n * (rate.kind === 'byzantine' ? (m.afterS > 0 ? (m.wrongReplies / m.afterS) * rate.repairH * 3600 : 0) : m.wrongReplies);
     lost += n * m.lostReplies;
     perKind.push({ kind: rate.kind, faultsPerYear: n, downtimeSPerFault: cost });
   }

@@ -4,12 +4,13 @@ import { dependability, HOURS_PER_YEAR } from '../../lib/compare/index.js';
 describe('dependability(measured, rates, exposure)', () => {
   it('matches a case computed by hand', () => {
     // 3 hosts, each crashing once in 8,766 h (a year): 3 crashes a year, each a 2 s outage → 6 s.
-    // 3 replicas, each turning Byzantine once in 10 years: 0.3 a year, each 5 wrong replies → 1.5.
+    // 3 replicas, each turning Byzantine once in 10 years: 0.3 a year, each answering wrongly 5 times
+    // an hour (measured over the hour after it) until repaired after 1 h: 5 each → 1.5 a year.
     // Downtime 6 s of 31,557,600 s: unavailability 1.9013e-7, nines −log10(1.9013e-7) = 6.7210.
     const d = dependability(
       [
-        { kind: 'hostCrash', outageS: 2, serviceLost: false, wrongReplies: 0, lostReplies: 1 },
-        { kind: 'byzantine', outageS: 0, serviceLost: false, wrongReplies: 5, lostReplies: 0 },
+        { kind: 'hostCrash', outageS: 2, serviceLost: false, wrongReplies: 0, lostReplies: 1, afterS: 3 },
+        { kind: 'byzantine', outageS: 0, serviceLost: false, wrongReplies: 5, lostReplies: 0, afterS: 3600 },
       ],
       [
         { kind: 'hostCrash', mttfH: HOURS_PER_YEAR, repairH: 8 },
@@ -29,12 +30,12 @@ describe('dependability(measured, rates, exposure)', () => {
   });
 
   it('a fault that leaves nothing serving costs its repair time', () => {
-    const d = dependability([{ kind: 'hostCrash', outageS: 9, serviceLost: true, wrongReplies: 0, lostReplies: 0 }], [{ kind: 'hostCrash', mttfH: HOURS_PER_YEAR / 2, repairH: 4 }], { hosts: 1, replicas: 1 });
+    const d = dependability([{ kind: 'hostCrash', outageS: 9, serviceLost: true, wrongReplies: 0, lostReplies: 0, afterS: 1 }], [{ kind: 'hostCrash', mttfH: HOURS_PER_YEAR / 2, repairH: 4 }], { hosts: 1, replicas: 1 });
     expect(d.downtimeSPerYear).toBe(2 * 4 * 3600);
   });
 
   it('no downtime is infinitely many nines (null), and an unmeasured kind adds nothing', () => {
-    const d = dependability([{ kind: 'vmCrash', outageS: 0, serviceLost: false, wrongReplies: 0, lostReplies: 0 }], [{ kind: 'vmCrash', mttfH: 100, repairH: 1 }, { kind: 'rmCrash', mttfH: 1, repairH: 1 }], { hosts: 2, replicas: 2 });
+    const d = dependability([{ kind: 'vmCrash', outageS: 0, serviceLost: false, wrongReplies: 0, lostReplies: 0, afterS: 1 }], [{ kind: 'vmCrash', mttfH: 100, repairH: 1 }, { kind: 'rmCrash', mttfH: 1, repairH: 1 }], { hosts: 2, replicas: 2 });
     expect(d.nines).toBeNull();
     expect(d.availability).toBe(1);
     expect(d.perKind.map((k) => k.kind)).toEqual(['vmCrash']);
