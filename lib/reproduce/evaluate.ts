@@ -1,3 +1,4 @@
+import { appliesTo } from '../sweep/index.js';
 import type { Cell, Row } from '../analysis/rows.js';
 import { summarize } from '../metrics/index.js';
 import type { ParamValue } from '../params/index.js';
@@ -75,7 +76,13 @@ export function metricGroups(exp: MeasuredExperiment, rows: readonly Row[], grid
   const combos: Record<string, ParamValue>[] = [{}];
   for (const k of keys) combos.splice(0, combos.length, ...combos.flatMap((c) => grid[k]!.map((v) => ({ ...c, [k]: v }))));
   const out: MetricGroup[] = [];
-  for (const combo of combos) {
+  // With the engine as a dimension, a point keeps only its engine's keys (as the sweep ran it).
+  const seen = new Set<string>();
+  for (const full of combos) {
+    const combo = 'engine' in grid ? Object.fromEntries(Object.entries(full).filter(([k]) => k === 'engine' || appliesTo(k, String(full.engine)))) : full;
+    const id = JSON.stringify(combo);
+    if (seen.has(id)) continue;
+    seen.add(id);
     const at = rows.filter((r) => matches(r, combo));
     for (const shown of exp.show) {
       const values = at.map((r) => numeric(r[shown.metric])).filter((v): v is number => v !== undefined);

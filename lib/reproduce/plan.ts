@@ -37,7 +37,7 @@ export function sweepSpecFor(exp: MeasuredExperiment, quick: boolean): SweepSpec
   const p = effectivePlan(exp, quick);
   return {
     name: quick ? `${exp.id}-quick` : exp.id,
-    engine: exp.sweep.engine as SweepSpecInput['engine'],
+    ...(exp.sweep.engine === undefined ? {} : { engine: exp.sweep.engine as SweepSpecInput['engine'] }),
     workload: exp.sweep.workload,
     params: p.params,
     grid: p.grid,

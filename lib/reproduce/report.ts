@@ -34,7 +34,7 @@ const VERDICT_TEXT: Record<RowVerdict, string> = {
 
 /** The default explanation of a flagged row: it is outside, and where to read more. */
 export function defaultExplanation(exp: Experiment): string {
-  const engine = exp.kind === 'measured' ? exp.sweep.engine : 'remus';
+  const engine = exp.kind === 'measured' ? (exp.sweep.engine ?? 'compare') : 'remus';
   // The baseline engine adds nothing to calibrate: its rows depend on the workload preset alone.
   const doc = engine === 'unprotected' ? 'docs/workloads.md' : `docs/${engine}.md`;
   return `Outside its tolerance, and no explanation has been recorded yet: see ${doc} and the calibration rows of docs/design.md#calibration. (The experiment definition in lib/reproduce/experiments carries an \`explanation\` field for this.)`;
@@ -212,7 +212,7 @@ function details(entry: ReportEntry): string {
   if (outcome.kind === 'configuration') return text + `Configuration only (see the calibration table).\n\n`;
   if (exp.kind !== 'measured') return text;
   const fixed = Object.keys(outcome.fixed).length === 0 ? '' : ` with ${fmtParams(outcome.fixed)}`;
-  text += `Sweep: ${exp.sweep.engine} on ${exp.sweep.workload}${fixed} (other parameters at their defaults); ${outcome.points} points, ${outcome.ok} ok; raw runs in \`${outcome.store}\`.\n\n`;
+  text += `Sweep: ${exp.sweep.engine ?? (exp.sweep.grid?.engine ?? []).join(' / ')} on ${exp.sweep.workload}${fixed} (other parameters at their defaults); ${outcome.points} points, ${outcome.ok} ok; raw runs in \`${outcome.store}\`.\n\n`;
   text += metricTable(exp, outcome);
   if (exp.mechanism !== undefined) text += `\n**How the model produces it.** ${exp.mechanism}\n`;
   if (outcome.failed.length > 0) {

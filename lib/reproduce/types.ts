@@ -45,7 +45,8 @@ export interface Check {
 
 /** The sweep an experiment runs: a sweep spec without its name (the experiment id is the name). */
 export interface SweepPlan {
-  readonly engine: string;
+  /** The engine of every point; left out when `grid.engine` lists several (a comparison). */
+  readonly engine?: string;
   readonly workload: string;
   readonly params?: Readonly<Record<string, ParamValue>>;
   readonly grid?: Readonly<Record<string, readonly ParamValue[]>>;

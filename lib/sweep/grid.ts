@@ -58,7 +58,7 @@ export function pointCount(spec: SweepSpec): number {
 const ENGINE_NAMESPACES: readonly string[] = [...ENGINES, ...PLANNED_ENGINES];
 
 /** Whether `key` may be set on a point of `engine` (a key of another engine's namespace may not). */
-function appliesTo(key: string, engine: string): boolean {
+export function appliesTo(key: string, engine: string): boolean {
   const ns = key.slice(0, key.indexOf('.'));
   return !ENGINE_NAMESPACES.includes(ns) || ns === engine;
 }

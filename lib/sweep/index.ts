@@ -9,7 +9,7 @@ export {
   type SweepSpecInput,
 } from './spec.js';
 export { canonicalJson } from './canonical.js';
-export { expandSpec, pointCount, pointId, pointSeed, pointRequest, type SweepPoint } from './grid.js';
+export { appliesTo, expandSpec, pointCount, pointId, pointSeed, pointRequest, type SweepPoint } from './grid.js';
 export { parseShard, formatShard, resolveShard, inShard, type Shard } from './shard.js';
 export { deterministicPart, type SweepRow } from './row.js';
 export { readStore, readManifest, ensureWritableDir, MANIFEST_FILE, RUNS_FILE, LOCK_FILE, type SweepManifest } from './store.js';

@@ -4,6 +4,7 @@ import { clarkApache, clarkMmuncher, clarkQuake3, clarkSpecCint, wwsSynthetic } 
 import { remusCheckpointCost, remusCompression, remusFailover, remusKernelCompile, remusPostmark, remusSuspend } from './remus.js';
 import { remusSpecweb, specwebLatency } from './specweb.js';
 import { testbed } from './testbed.js';
+import { protectionsKvstore } from './protections.js';
 
 
 /*
@@ -30,6 +31,7 @@ export const EXPERIMENTS: readonly Experiment[] = [
   remusPostmark,
   remusFailover,
   wwsSynthetic,
+  protectionsKvstore,
 ];
 
 /** Pick experiments by id (`--only`); an unknown id is bad input naming the allowed ones. */
