@@ -61,21 +61,35 @@ export class WritePattern {
   fill(out: Int32Array, n: number): void {
     const { base, pages } = this.opts;
     switch (this.opts.locality) {
-      case 'sequential':
+      case 'sequential': {
+        let cursor = this.cursor;
         for (let k = 0; k < n; k++) {
-          out[k] = base + this.cursor;
-          this.cursor = this.cursor + 1 === pages ? 0 : this.cursor + 1;
+          out[k] = base + cursor;
+          cursor = cursor + 1 === pages ? 0 : cursor + 1;
         }
+        this.cursor = cursor;
         return;
-      case 'uniform':
+      }
+      case 'uniform': {
+        // (a + cursor·b) mod n, stepped by adding b (< n) and subtracting n once: the same integers.
+        let cursor = this.cursor;
+        let b = this.permB;
+        let x = (this.permA + cursor * b) % pages;
         for (let k = 0; k < n; k++) {
-          out[k] = base + ((this.permA + this.cursor * this.permB) % pages);
-          if (++this.cursor === pages) {
-            this.cursor = 0;
+          out[k] = base + x;
+          if (++cursor === pages) {
+            cursor = 0;
             this.newPermutation();
+            b = this.permB;
+            x = this.permA;
+          } else {
+            x += b;
+            if (x >= pages) x -= pages;
           }
         }
+        this.cursor = cursor;
         return;
+      }
       case 'hotcold': {
         const hot = Math.max(1, Math.round(pages * (this.opts.hotFraction ?? 0.2)));
         const share = this.opts.hotWriteShare ?? 0.8;
