@@ -63,6 +63,18 @@ export class DirtyLog {
     return out;
   }
 
+  /**
+   * `readAndClear` into the caller's buffer (at least `count` long; a reused one saves allocating a
+   * fresh array per read): returns how many indices it wrote.
+   */
+  readAndClearInto(out: Int32Array): number {
+    const n = this.n;
+    if (out.length < n) throw new Error(`dirty log: a buffer of ${out.length} for ${n} indices`);
+    this.readSorted(out, true);
+    this.n = 0;
+    return n;
+  }
+
   /** The dirty indices (sorted copy) without clearing. */
   peek(): Int32Array {
     const out = new Int32Array(this.n);
