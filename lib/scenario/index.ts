@@ -3,4 +3,3 @@ export { simulate, buildRun, type SimulationOutcome, type BuiltRun, type RunGues
 export { COMMON_PARAMS } from './common-params.js';
 export { ENGINE_DEFS, getEngine } from './engines.js';
 export { ENGINES, PLANNED_ENGINES, type EngineName, type RunRequest, type RunResult, type SeriesRecord } from './result.js';
-export { TWIN_PARAM, twinsWanted } from './twin.js';
