@@ -20,8 +20,8 @@
  * Output: totalTimeS (sg_vm_migrate's duration), sentMiB and rounds (from the plugin's stage
  * messages: round 1 = stage 1, then each stage-2 round, then the stage-3 stop-and-copy), the
  * per-round sizes and durations, and the inputs as SimGrid sees them — all of the first migration —
- * and `count` and `wallS`, the process's wall time from start-up (platform loading included) to
- * the end of the last migration (vmft's bench divides it by `count`).
+ * and `count`, `wallS` and `cpuS`: the process's wall and CPU time from start-up (platform loading
+ * included) to the end of the last migration (vmft's bench divides them by `count`).
  */
 #include <simgrid/s4u.hpp>
 #include <simgrid/plugins/live_migration.h>
@@ -30,6 +30,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -213,6 +214,7 @@ int main(int argc, char** argv)
 
   e.run();
   const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const double cpu_s  = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
 
   if (mig_end < 0) {
     std::fprintf(stderr, "the migration did not finish\n");
@@ -237,6 +239,6 @@ int main(int argc, char** argv)
   for (size_t i = 0; i < rounds.size(); i++)
     std::printf("%s{\"round\":%zu,\"MiB\":%.6f,\"startS\":%.9f,\"durationS\":%.9f}", i ? "," : "", i + 1,
                 rounds[i].bytes / MiB, rounds[i].start, rounds[i].end - rounds[i].start);
-  std::printf("],\"count\":%d,\"wallS\":%.9f}\n", migrations_done, wall_s);
+  std::printf("],\"count\":%d,\"wallS\":%.9f,\"cpuS\":%.9f}\n", migrations_done, wall_s, cpu_s);
   return 0;
 }

@@ -9,7 +9,9 @@
 // and run.durationS ending the run when the migration ends. SimGrid: the peer (peers/simgrid) doing
 // 200 migrations in one process, its wall time ÷ 200. The ratio of the two, 5 repeats: the median
 // and the spread (min–max) of the repeats. Without g++ or libsimgrid-dev the entry says "peer
-// unavailable" instead. Standalone: `node scripts/bench/vs-simgrid.mjs` (after `npm run build`).
+// unavailable" instead. `cpuRatio` is the same ratio of CPU times (vmft: this process's CPU during
+// its runs; SimGrid: the peer's own clock()), which a machine busy with other work disturbs less than
+// wall time. Standalone: `node scripts/bench/vs-simgrid.mjs` (after `npm run build`).
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -84,7 +86,7 @@ function peerSecondsPerMigration(peer) {
   const s = (performance.now() - t0) / 1000;
   const r = JSON.parse(out);
   if (r.count !== PEER_COUNT) throw new Error(`the peer did ${r.count} migrations, not ${PEER_COUNT}`);
-  return { perMigrationS: s / PEER_COUNT, first: r };
+  return { perMigrationS: s / PEER_COUNT, cpuPerMigrationS: r.cpuS / PEER_COUNT, first: r };
 }
 
 const median = (xs) => {
@@ -100,8 +102,12 @@ export async function benchVsSimgrid() {
   if (dry.metrics.migrationCompleted !== true) throw new Error('vsSimgrid: the migration did not complete');
   const durationS = Math.ceil((START_S + dry.metrics.totalTimeS) * 1000) / 1000;
   const req = { engine: 'migration', workload: 'synthetic', params: vmftParams(durationS) };
+  let cpuMs = 0;
   const vmftMs = () => {
+    const c0 = process.cpuUsage();
     const r = runScenario(req);
+    const c = process.cpuUsage(c0);
+    cpuMs = (c.user + c.system) / 1000;
     if (r.metrics.migrationCompleted !== true) throw new Error('vsSimgrid: the migration did not complete in the shortened run');
     return r.metrics.wallMs;
   };
@@ -111,9 +117,19 @@ export async function benchVsSimgrid() {
   const repeats = [];
   try {
     for (let r = 0; r < REPEATS; r++) {
-      const ms = median(Array.from({ length: RUNS_PER_REPEAT }, vmftMs));
+      const walls = [];
+      const cpus = [];
+      for (let i = 0; i < RUNS_PER_REPEAT; i++) {
+        walls.push(vmftMs());
+        cpus.push(cpuMs);
+      }
       const sg = 'why' in peer ? null : peerSecondsPerMigration(peer);
-      repeats.push({ vmftMs: ms, simgridMs: sg === null ? null : sg.perMigrationS * 1000 });
+      repeats.push({
+        vmftMs: median(walls),
+        vmftCpuMs: median(cpus),
+        simgridMs: sg === null ? null : sg.perMigrationS * 1000,
+        simgridCpuMs: sg === null ? null : sg.cpuPerMigrationS * 1000,
+      });
     }
   } finally {
     if (!('why' in peer)) rmSync(peer.dir, { recursive: true, force: true });
@@ -132,6 +148,7 @@ export async function benchVsSimgrid() {
     return [{ name: 'migration.vsSimgrid', value: null, ...base, note: `peer unavailable: ${peer.why}` }];
   }
   const ratios = repeats.map((r) => r.vmftMs / r.simgridMs);
+  const cpuRatios = repeats.map((r) => r.vmftCpuMs / r.simgridCpuMs);
   const sg = repeats.map((r) => r.simgridMs);
   return [
     {
@@ -142,6 +159,8 @@ export async function benchVsSimgrid() {
       simgridMedianMsPerMigration: median(sg),
       simgridSpreadMs: [Math.min(...sg), Math.max(...sg)],
       peerCount: PEER_COUNT,
+      cpuRatio: Number(median(cpuRatios).toFixed(3)),
+      cpuRatioSpread: [Number(Math.min(...cpuRatios).toFixed(3)), Number(Math.max(...cpuRatios).toFixed(3))],
     },
   ];
 }
