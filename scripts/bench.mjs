@@ -1,6 +1,7 @@
 // `npm run bench`: every benchmark of docs/design.md#benchmarks into results/bench.json and a table.
 // Each module under scripts/bench/ exports an async function returning
-// [{ name, value, unit, target, better }]; a module that throws is reported, not hidden.
+// [{ name, value, unit, target, better }] (value null: not measurable here, `note` says why); a
+// module that throws is reported, not hidden.
 import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const modules = [
   ['core.mjs', 'benchCore'],
   ['migration.mjs', 'benchMigration'],
+  ['vs-simgrid.mjs', 'benchVsSimgrid'],
   ['remus.mjs', 'benchRemus'],
   ['sweep.mjs', 'benchSweep'],
   ['active.mjs', 'benchActive'],
@@ -32,12 +34,19 @@ for (const [file, fn] of modules) {
   }
 }
 
-const met = (e) => (e.better === 'higher' ? e.value >= e.target : e.value <= e.target);
+const met = (e) => (e.value === null ? null : e.better === 'higher' ? e.value >= e.target : e.value <= e.target);
 mkdirSync(join(root, 'results'), { recursive: true });
 writeFileSync(join(root, 'results', 'bench.json'), JSON.stringify(entries, null, 2) + '\n');
 
 const fmt = (v) => (Math.abs(v) >= 1e5 ? v.toExponential(3) : Number.isInteger(v) ? String(v) : v.toFixed(3));
-const rows = entries.map((e) => [e.name, fmt(e.value), e.unit, `${e.better === 'higher' ? '≥' : '≤'} ${fmt(e.target)}`, met(e) ? 'ok' : 'MISSED']);
+const spread = (e) => (Array.isArray(e.spread) ? ` (${fmt(e.spread[0])}–${fmt(e.spread[1])})` : '');
+const rows = entries.map((e) => [
+  e.name,
+  e.value === null ? (e.note ?? 'not measured') : fmt(e.value) + spread(e),
+  e.unit,
+  `${e.better === 'higher' ? '≥' : '≤'} ${fmt(e.target)}`,
+  met(e) === null ? '' : met(e) ? 'ok' : 'MISSED',
+]);
 const head = ['benchmark', 'measured', 'unit', 'target', ''];
 const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
 const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ');

@@ -46,9 +46,41 @@ export class WritePattern {
     if (opts.locality === 'zipf') this.zipfCdf = zipfTable(opts.pages, opts.zipfS ?? 0.99);
   }
 
-  /** Perform `count` page writes on `memory`. */
+  /**
+   * Perform `count` page writes on `memory`. Writes that cover a run of consecutive pages — a
+   * sequential sweep, or a whole window of `uniform`'s permutation (every page of the working set
+   * once) — are one `writeRange`: the same pages written the same number of times, so the same
+   * versions, dirty logs and traps, at a fraction of the cost (dirty logs are read sorted, so the
+   * order of writes within a batch does not show). The random stream is drawn exactly as before.
+   */
   write(memory: PageMemory, count: number): void {
+    const { base, pages, locality } = this.opts;
     let left = count;
+    if (locality === 'sequential') {
+      while (left > 0) {
+        const n = Math.min(left, pages - this.cursor);
+        memory.writeRange(base + this.cursor, n);
+        this.cursor = this.cursor + n === pages ? 0 : this.cursor + n;
+        left -= n;
+      }
+      return;
+    }
+    if (locality === 'uniform') {
+      while (left > 0) {
+        if (this.cursor === 0 && left >= pages) {
+          memory.writeRange(base, pages);
+          left -= pages;
+          this.newPermutation();
+          continue;
+        }
+        // Up to the end of the current window (where the next permutation is drawn).
+        const n = Math.min(left, this.buf.length, pages - this.cursor);
+        this.fill(this.buf, n);
+        memory.writeMany(this.buf, n);
+        left -= n;
+      }
+      return;
+    }
     while (left > 0) {
       const n = Math.min(left, this.buf.length);
       this.fill(this.buf, n);
@@ -61,21 +93,35 @@ export class WritePattern {
   fill(out: Int32Array, n: number): void {
     const { base, pages } = this.opts;
     switch (this.opts.locality) {
-      case 'sequential':
+      case 'sequential': {
+        let cursor = this.cursor;
         for (let k = 0; k < n; k++) {
-          out[k] = base + this.cursor;
-          this.cursor = this.cursor + 1 === pages ? 0 : this.cursor + 1;
+          out[k] = base + cursor;
+          cursor = cursor + 1 === pages ? 0 : cursor + 1;
         }
+        this.cursor = cursor;
         return;
-      case 'uniform':
+      }
+      case 'uniform': {
+        // (a + cursor·b) mod n, stepped by adding b (< n) and subtracting n once: the same integers.
+        let cursor = this.cursor;
+        let b = this.permB;
+        let x = (this.permA + cursor * b) % pages;
         for (let k = 0; k < n; k++) {
-          out[k] = base + ((this.permA + this.cursor * this.permB) % pages);
-          if (++this.cursor === pages) {
-            this.cursor = 0;
+          out[k] = base + x;
+          if (++cursor === pages) {
+            cursor = 0;
             this.newPermutation();
+            b = this.permB;
+            x = this.permA;
+          } else {
+            x += b;
+            if (x >= pages) x -= pages;
           }
         }
+        this.cursor = cursor;
         return;
+      }
       case 'hotcold': {
         const hot = Math.max(1, Math.round(pages * (this.opts.hotFraction ?? 0.2)));
         const share = this.opts.hotWriteShare ?? 0.8;

@@ -38,6 +38,13 @@ export class Params {
     return v;
   }
 
+  optBool(key: string): boolean | undefined {
+    const v = this.values[key];
+    if (v === undefined) return undefined;
+    if (typeof v !== 'boolean') throw new Error(`parameter ${key} is not a boolean (got ${String(v)})`);
+    return v;
+  }
+
   str(key: string): string {
     const v = this.values[key];
     if (typeof v !== 'string') throw new Error(`parameter ${key} is not a string (got ${String(v)})`);

@@ -24,7 +24,8 @@ export interface NumberParamSpec extends BaseSpec {
 
 export interface BooleanParamSpec extends BaseSpec {
   readonly kind: 'boolean';
-  readonly default: boolean;
+  /** `undefined`: absent from the resolved parameters unless set (its doc says what unset means). */
+  readonly default: boolean | undefined;
 }
 
 export interface EnumParamSpec extends BaseSpec {
@@ -49,7 +50,7 @@ export function numberParam(
   return { kind: 'number', key, default: defaultValue, doc, ...range };
 }
 
-export function booleanParam(key: string, defaultValue: boolean, doc: string): BooleanParamSpec {
+export function booleanParam(key: string, defaultValue: boolean | undefined, doc: string): BooleanParamSpec {
   return { kind: 'boolean', key, default: defaultValue, doc };
 }
 

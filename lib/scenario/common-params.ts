@@ -2,6 +2,7 @@ import { booleanParam, numberParam, type ParamSpec } from '../params/index.js';
 import { FAULT_PARAMS } from '../faults/index.js';
 import { HOST_PARAMS } from '../engines/host-profiles.js';
 import { NET_PAGES_PER_KIB, SOCKET_BUFFER_KIB } from '../vm/index.js';
+import { TWIN_PARAM } from './twin.js';
 
 /**
  * Keys every run has (docs/design.md#parameter-keys). Defaults that a workload preset overrides (VM size, run length,
@@ -17,6 +18,7 @@ export const COMMON_PARAMS: readonly ParamSpec[] = [
   numberParam('vm.netCopiedShare', 1, 'share of the bytes sent that the guest copies through its memory (0: sendfile of cached files; set by the preset)', { min: 0, max: 1 }),
   numberParam('run.durationS', 60, 'simulated run length in s; an upper bound for fixed-work workloads (default set by the preset)', { positive: true, max: 86400 }),
   numberParam('run.sampleMs', 1000, 'window of the dirty-page series (series.dirty): distinct pages written per window', { positive: true }),
+  TWIN_PARAM,
   booleanParam('host.sharedCpu', true, 'domain 0 shares the guest’s core (the Remus testbed, C9: one hyperthreaded core); false gives it a core of its own'),
   ...HOST_PARAMS,
   numberParam('net.clientBandwidthMbps', 1000, 'client-facing NIC of each host, Mbit/s (Clark and Remus testbeds: gigabit Ethernet)', { positive: true }),

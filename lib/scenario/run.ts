@@ -8,6 +8,7 @@ import { getEngine } from './engines.js';
 import { checkRunLimits } from './limits.js';
 import type { EngineName, RunRequest, RunResult } from './result.js';
 import { simulate } from './simulate.js';
+import { twinsWanted } from './twin.js';
 
 /** Seeds are 32-bit unsigned integers (the generator's seed width). */
 export const MAX_SEED = 0xffffffff;
@@ -42,8 +43,9 @@ export function validateRequest(req: RunRequest): void {
 
 /**
  * Run one configuration: the engine over the workload, and — for a protected engine — its
- * unprotected twin with the same workload, parameters and seed, for `overheadPct`. Throws
- * InputError on bad input before anything runs. Only `metrics.wallMs` depends on the machine.
+ * unprotected twin with the same workload, parameters and seed, for `overheadPct` (unless
+ * `run.twin` is false: then no twin runs and no twin metric is reported). Throws InputError on bad
+ * input before anything runs. Only `metrics.wallMs` depends on the machine.
  */
 export function runScenario(req: RunRequest): RunResult {
   const t0 = performance.now(); // wall time, reported as wallMs only
@@ -62,7 +64,7 @@ export function runScenario(req: RunRequest): RunResult {
     const endS = preset.fixedWork && main.metrics.completed === true ? (main.metrics.completionTimeS as number) : params.num('run.durationS');
     metrics.faultsInjected = faults.filter((f) => f.atNs / 1e9 < endS).length;
   }
-  if (engine.name !== 'unprotected') {
+  if (engine.name !== 'unprotected' && twinsWanted(params)) {
     const unprotected = getEngine('unprotected');
     const twinParams = resolveParams([...COMMON_PARAMS, ...preset.params], withoutKeys(params.values, engine.params.map((p) => p.key)));
     const twin = simulate(unprotected, preset, twinParams.with(faultKeysCleared(twinParams.values)), seed, []);

@@ -2,20 +2,30 @@ import type { Nanos } from './time.js';
 
 /**
  * A scheduled callback; it is its own cancel handle (one allocation per event). Cancelled events
- * stay in the heap and are skipped when popped.
+ * stay in the heap and are skipped when popped, until they are more than half of it: then the heap
+ * drops them (`EventHeap.push`), so timers cancelled far ahead of their time — a job's completion
+ * rescheduled at every pause — do not pile up and deepen every push and pop.
  */
 export class ScheduledEvent {
+  /** The heap holding it while it waits; null once popped. */
+  heap: EventHeap | null = null;
+  cancelled = false;
+
   constructor(
     readonly time: Nanos,
     readonly seq: number,
     readonly fn: () => void,
-    public cancelled = false,
   ) {}
 
   cancel(): void {
+    if (this.cancelled) return;
     this.cancelled = true;
+    if (this.heap !== null) this.heap.cancelledCount++;
   }
 }
+
+/** Below this many events the heap never compacts (skipping a few cancelled ones costs less). */
+const COMPACT_MIN = 256;
 
 /**
  * A 4-ary min-heap of events ordered by (time, sequence): a rising sequence number breaks ties,
@@ -25,6 +35,8 @@ export class ScheduledEvent {
  */
 export class EventHeap {
   private items: ScheduledEvent[] = [];
+  /** Cancelled events still in `items`. */
+  cancelledCount = 0;
 
   get size(): number {
     return this.items.length;
@@ -35,6 +47,8 @@ export class EventHeap {
   }
 
   push(ev: ScheduledEvent): void {
+    if (this.cancelledCount > COMPACT_MIN && 2 * this.cancelledCount > this.items.length) this.compact();
+    ev.heap = this;
     const items = this.items;
     let i = items.length;
     items.push(ev);
@@ -55,6 +69,8 @@ export class EventHeap {
     const n = items.length;
     if (n === 0) return undefined;
     const top = items[0]!;
+    top.heap = null;
+    if (top.cancelled) this.cancelledCount--;
     const last = items.pop()!;
     const m = n - 1;
     if (m > 0) {
@@ -82,5 +98,19 @@ export class EventHeap {
       items[i] = last;
     }
     return top;
+  }
+
+  /**
+   * Drop the cancelled events and rebuild the heap from the rest. Events are ordered by (time,
+   * sequence), a total order, so what pops next is the same whatever shape the heap has.
+   */
+  private compact(): void {
+    const live = this.items.filter((ev) => {
+      if (ev.cancelled) ev.heap = null;
+      return !ev.cancelled;
+    });
+    live.sort((a, b) => a.time - b.time || a.seq - b.seq); // a sorted array is a valid heap
+    this.items = live;
+    this.cancelledCount = 0;
   }
 }

@@ -10,10 +10,26 @@
 export function maxMinShare(capacity: number, caps: ArrayLike<number>, out: number[] | Float64Array): void {
   const n = caps.length;
   if (n === 0) return;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => caps[a]! - caps[b]! || a - b);
+  // The order: by cap, ties by index. Few consumers (the usual case: a guest and domain 0, a few
+  // flows) are sorted by insertion into a reused buffer — no allocation, and the same order a sort
+  // by (cap, index) gives, so the same shares to the last bit.
+  let order: Int32Array;
+  if (n <= SMALL) {
+    order = scratch;
+    for (let i = 0; i < n; i++) {
+      const c = caps[i]!;
+      let j = i;
+      while (j > 0 && caps[order[j - 1]!]! > c) {
+        order[j] = order[j - 1]!;
+        j--;
+      }
+      order[j] = i;
+    }
+  } else order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => caps[a]! - caps[b]! || a - b);
   let remaining = capacity;
   let left = n;
-  for (const i of order) {
+  for (let k = 0; k < n; k++) {
+    const i = order[k]!;
     const fair = remaining / left;
     const give = Math.min(caps[i]!, fair);
     out[i] = give;
@@ -21,3 +37,7 @@ export function maxMinShare(capacity: number, caps: ArrayLike<number>, out: numb
     left--;
   }
 }
+
+/** Up to this many consumers are ordered by insertion in `scratch`. */
+const SMALL = 32;
+const scratch = new Int32Array(SMALL);

@@ -90,7 +90,7 @@ export class Simulation {
         return;
       }
       const y = r.value;
-      if (typeof y === 'number') this.schedule(y, () => step(undefined));
+      if (typeof y === 'number') this.schedule(y, resume);
       else if (y instanceof Signal) {
         // Resume through the heap so that a process woken by a signal runs after the code that
         // triggered it, in a deterministic order.
@@ -99,6 +99,8 @@ export class Simulation {
         });
       } else throw new SimulationError(this._now, name, new Error(`process yielded ${String(y)}`));
     };
+    // One closure for every delay the process yields, not one per yield.
+    const resume = (): void => step(undefined);
     this.schedule(0, () => step(undefined));
     return done;
   }

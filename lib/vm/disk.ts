@@ -19,9 +19,10 @@ export type DiskWriteListener = (w: DiskWrite) => void;
 export class Disk {
   readonly blocks: number;
   readonly blockBytes: number;
-  readonly versions: Uint32Array;
-  readonly bytes: Uint8Array | null;
   readonly dirty: DirtyLog;
+  private readonly contentBacked: boolean;
+  private _versions: Uint32Array | null = null;
+  private _bytes: Uint8Array | null = null;
   private tracking = false;
   private listeners: DiskWriteListener[] = [];
   private _writes = 0;
@@ -30,9 +31,23 @@ export class Disk {
     if (!(Number.isInteger(blocks) && blocks > 0)) throw new Error(`bad block count ${blocks}`);
     this.blocks = blocks;
     this.blockBytes = opts.blockBytes ?? DEFAULT_BLOCK_BYTES;
-    this.versions = new Uint32Array(blocks);
-    this.bytes = opts.contentBacked ? new Uint8Array(blocks * this.blockBytes) : null;
+    this.contentBacked = opts.contentBacked === true;
     this.dirty = new DirtyLog(blocks);
+  }
+
+  /**
+   * Each block's version (0: never written). Allocated on first use, zeroed, as it would have been
+   * at construction: most runs never touch their guest's disk, and a 1 GiB disk's versions are 1 MiB
+   * to allocate and clear for every run and every twin.
+   */
+  get versions(): Uint32Array {
+    return (this._versions ??= new Uint32Array(this.blocks));
+  }
+
+  /** The blocks' bytes (content-backed disks; null otherwise), allocated on first use like `versions`. */
+  get bytes(): Uint8Array | null {
+    if (!this.contentBacked) return null;
+    return (this._bytes ??= new Uint8Array(this.blocks * this.blockBytes));
   }
 
   get writes(): number {

@@ -19,6 +19,7 @@ export class HostCpu {
   readonly cores: number;
   private claims: Array<{ demand: number; share: number; onChange: (share: number) => void }> = [];
   private readonly shares: number[] = [];
+  private readonly caps: number[] = [];
 
   constructor(cores = 1) {
     if (!(cores > 0)) throw new Error(`bad core count ${cores}`);
@@ -51,17 +52,23 @@ export class HostCpu {
   }
 
   private recompute(): void {
-    const caps = this.claims.map((c) => c.demand);
-    this.shares.length = caps.length;
+    const claims = this.claims;
+    const n = claims.length;
+    const caps = this.caps;
+    caps.length = n;
+    for (let i = 0; i < n; i++) caps[i] = claims[i]!.demand;
+    this.shares.length = n;
     maxMinShare(this.cores, caps, this.shares);
-    const changed: typeof this.claims = [];
-    this.claims.forEach((c, i) => {
+    // Every share is updated before any claimant hears of its change.
+    let changed: Array<(typeof claims)[number]> | null = null;
+    for (let i = 0; i < n; i++) {
+      const c = claims[i]!;
       const s = this.shares[i]!;
       if (s !== c.share) {
         c.share = s;
-        changed.push(c);
+        (changed ??= []).push(c);
       }
-    });
-    for (const c of changed) c.onChange(c.share);
+    }
+    if (changed !== null) for (const c of changed) c.onChange(c.share);
   }
 }

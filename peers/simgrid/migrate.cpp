@@ -14,17 +14,23 @@
  *   migrate --ram-mib 1024 --intensity-pct 50 --mig-speed-mibps 100 --bandwidth-mbps 1000
  *           [--latency-us 100] [--working-set-pct 90] [--host-gflops 1] [--start-s 1]
  *           [--platform FILE]   (where the platform XML is written; default: a temp file)
+ *           [--count N]         (N migrations in one process, for timing: the VM goes back and forth,
+ *                                each migration `--start-s` after the previous one ended; default 1)
  *
  * Output: totalTimeS (sg_vm_migrate's duration), sentMiB and rounds (from the plugin's stage
  * messages: round 1 = stage 1, then each stage-2 round, then the stage-3 stop-and-copy), the
- * per-round sizes and durations, and the inputs as SimGrid sees them.
+ * per-round sizes and durations, and the inputs as SimGrid sees them — all of the first migration —
+ * and `count`, `wallS` and `cpuS`: the process's wall and CPU time from start-up (platform loading
+ * included) to the end of the last migration (vmft's bench divides them by `count`).
  */
 #include <simgrid/s4u.hpp>
 #include <simgrid/plugins/live_migration.h>
 #include <simgrid/version.h>
 #include <simgrid/vm.h>
 
+#include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -44,6 +50,7 @@ struct Options {
   double working_set_pct = 90; // the plugin's own default (sg_vm_create_migratable)
   double host_gflops   = 1;
   double start_s       = 1;
+  int count            = 1;
   std::string platform;
 };
 
@@ -60,12 +67,13 @@ static std::vector<Round> rounds;
 static std::map<const sg4::Activity*, size_t> open_comms;
 static double mig_start = -1;
 static double mig_end   = -1;
+static int migrations_done = 0;
 
 static void usage(const char* prog)
 {
   std::fprintf(stderr,
                "usage: %s --ram-mib N --intensity-pct N --mig-speed-mibps N --bandwidth-mbps X [--latency-us X]\n"
-               "          [--working-set-pct X] [--host-gflops X] [--start-s X] [--platform FILE]\n",
+               "          [--working-set-pct X] [--host-gflops X] [--start-s X] [--platform FILE] [--count N]\n",
                prog);
   std::exit(2);
 }
@@ -95,11 +103,13 @@ static void parse(int argc, char** argv)
       opt.start_s = std::atof(v);
     else if (a == "--platform")
       opt.platform = v;
+    else if (a == "--count")
+      opt.count = std::atoi(v);
     else
       usage(argv[0]);
   }
   if (opt.ram_mib <= 0 || opt.intensity_pct < 0 || opt.mig_speed_mibps <= 0 || opt.bandwidth_mbps <= 0 ||
-      opt.latency_us < 0 || opt.working_set_pct <= 0 || opt.working_set_pct > 100 || opt.host_gflops <= 0)
+      opt.latency_us < 0 || opt.working_set_pct <= 0 || opt.working_set_pct > 100 || opt.host_gflops <= 0 || opt.count < 1)
     usage(argv[0]);
 }
 
@@ -144,12 +154,19 @@ static void guest()
     sg4::this_actor::execute(chunk);
 }
 
-static void migrator(sg4::VirtualMachine* vm, sg4::Host* dst)
+/* The first migration is the one reported; with --count N, N - 1 more follow, back and forth. */
+static void migrator(sg4::VirtualMachine* vm, sg4::Host* src, sg4::Host* dst)
 {
-  sg4::this_actor::sleep_for(opt.start_s);
-  mig_start = sg4::Engine::get_clock();
-  sg_vm_migrate(vm, dst);
-  mig_end = sg4::Engine::get_clock();
+  for (int i = 0; i < opt.count; i++) {
+    sg4::this_actor::sleep_for(opt.start_s);
+    double start = sg4::Engine::get_clock();
+    sg_vm_migrate(vm, i % 2 == 0 ? dst : src);
+    if (i == 0) {
+      mig_start = start;
+      mig_end   = sg4::Engine::get_clock();
+    }
+    migrations_done++;
+  }
 }
 
 /* The plugin names its data messages' mailbox "__mbox_mig_src_dst:<vm>(<src>-<dst>)". */
@@ -161,6 +178,7 @@ static bool is_migration_data(const sg4::Comm& c)
 
 int main(int argc, char** argv)
 {
+  const auto wall_start = std::chrono::steady_clock::now();
   sg4::Engine e(&argc, argv);
   parse(argc, argv);
   std::string platform = write_platform();
@@ -171,7 +189,7 @@ int main(int argc, char** argv)
   sg_vm_live_migration_plugin_init();
 
   sg4::Comm::on_send_cb([](sg4::Comm const& c) {
-    if (!is_migration_data(c))
+    if (!is_migration_data(c) || migrations_done > 0)
       return;
     open_comms[&c] = rounds.size();
     rounds.push_back({0, c.get_remaining(), sg4::Engine::get_clock()});
@@ -192,9 +210,11 @@ int main(int argc, char** argv)
   vm->start();
   if (opt.intensity_pct > 0)
     sg4::Actor::create("guest", vm, guest)->daemonize();
-  sg4::Actor::create("migrator", src, migrator, vm, dst);
+  sg4::Actor::create("migrator", src, migrator, vm, src, dst);
 
   e.run();
+  const double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  const double cpu_s  = static_cast<double>(std::clock()) / CLOCKS_PER_SEC;
 
   if (mig_end < 0) {
     std::fprintf(stderr, "the migration did not finish\n");
@@ -219,6 +239,6 @@ int main(int argc, char** argv)
   for (size_t i = 0; i < rounds.size(); i++)
     std::printf("%s{\"round\":%zu,\"MiB\":%.6f,\"startS\":%.9f,\"durationS\":%.9f}", i ? "," : "", i + 1,
                 rounds[i].bytes / MiB, rounds[i].start, rounds[i].end - rounds[i].start);
-  std::printf("]}\n");
+  std::printf("],\"count\":%d,\"wallS\":%.9f,\"cpuS\":%.9f}\n", migrations_done, wall_s, cpu_s);
   return 0;
 }

@@ -37,6 +37,35 @@ describe('runScenario(request)', () => {
   });
 });
 
+describe('run.twin', () => {
+  const req = { engine: 'remus', workload: 'kernel-compile', params: { 'workload.workS': 2, 'vm.memoryMiB': 256 } } as const;
+
+  it('unset runs the unprotected twin (overheadPct) and stays out of the result params', () => {
+    const r = runScenario(req);
+    expect(typeof r.metrics.overheadPct).toBe('number');
+    expect('run.twin' in r.params).toBe(false);
+  });
+
+  it('false skips the twin: no overheadPct, every other metric, invariant and series the same', () => {
+    const on = strip(runScenario(req));
+    const off = strip(runScenario({ ...req, params: { ...req.params, 'run.twin': false } }));
+    expect('overheadPct' in off.metrics).toBe(false);
+    const rest: Record<string, number | boolean> = { ...on.metrics };
+    delete rest.overheadPct;
+    expect(off.metrics).toEqual(rest);
+    expect(off.invariants).toEqual(on.invariants);
+    expect(JSON.stringify(off.series)).toBe(JSON.stringify(on.series));
+    expect(off.params['run.twin']).toBe(false);
+  });
+
+  it('true is the same as unset, apart from the key in params', () => {
+    const on = strip(runScenario(req));
+    const explicit = strip(runScenario({ ...req, params: { ...req.params, 'run.twin': true } }));
+    expect(explicit.metrics).toEqual(on.metrics);
+    expect(() => runScenario({ ...req, params: { ...req.params, 'run.twin': 'maybe' } })).toThrow(/run\.twin/);
+  });
+});
+
 describe('synthetic workload', () => {
   it('dirties exactly workload.dirtyPagesPerS distinct pages per second with uniform and sequential locality', () => {
     for (const locality of ['uniform', 'sequential']) {

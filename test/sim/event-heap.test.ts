@@ -18,6 +18,56 @@ describe('EventHeap.pop()', () => {
     );
   });
 
+  it('with cancellations (enough to compact the heap), every live event pops, smallest pending first', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.constantFrom('push', 'pop', 'cancel'), fc.integer({ min: 0, max: 5000 })), { minLength: 1, maxLength: 4000 }),
+        (ops) => {
+          const heap = new EventHeap();
+          const pending: ScheduledEvent[] = []; // the reference: live events pushed and not popped
+          let seq = 0;
+          const popLive = (): void => {
+            for (let e = heap.pop(); e !== undefined; e = heap.pop()) {
+              if (e.cancelled) continue;
+              const min = pending.reduce((m, x) => (x.time < m.time || (x.time === m.time && x.seq < m.seq) ? x : m));
+              expect(e).toBe(min);
+              pending.splice(pending.indexOf(e), 1);
+              return;
+            }
+            expect(pending.length).toBe(0);
+          };
+          for (const [op, n] of ops) {
+            if (op === 'push') {
+              const e = ev(n, seq++);
+              heap.push(e);
+              pending.push(e);
+            } else if (op === 'pop') popLive();
+            else if (pending.length > 0) {
+              // Cancel mostly, so that cancelled events come to dominate the heap.
+              const e = pending[n % pending.length]!;
+              e.cancel();
+              pending.splice(pending.indexOf(e), 1);
+            }
+          }
+          while (pending.length > 0) popLive();
+          for (let e = heap.pop(); e !== undefined; e = heap.pop()) expect(e.cancelled).toBe(true);
+        },
+      ),
+      { numRuns: 40 },
+    );
+  });
+
+  it('drops cancelled events once they are most of the heap', () => {
+    const heap = new EventHeap();
+    const evs = Array.from({ length: 2000 }, (_, i) => ev(1000 + i, i));
+    for (const e of evs) heap.push(e);
+    for (const e of evs.slice(0, 1500)) e.cancel();
+    heap.push(ev(5, 2000));
+    expect(heap.size).toBe(501);
+    expect(heap.pop()!.seq).toBe(2000);
+    expect(heap.pop()!.seq).toBe(1500);
+  });
+
   it('is empty after popping everything', () => {
     const heap = new EventHeap();
     heap.push(ev(1, 0));

@@ -22,6 +22,42 @@ describe('DirtyLog.readAndClear()', () => {
     );
   });
 
+  it('sorts clustered and scattered sets alike, peek() included, over many bitmap words', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 200_000 }),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 1, max: 300 })), { maxLength: 12 }),
+        fc.array(fc.nat(), { maxLength: 400 }),
+        (size, runs, scattered) => {
+          const log = new DirtyLog(size);
+          const marked: number[] = [];
+          for (const [start, len] of runs) for (let i = 0; i < len; i++) marked.push((start + i * 7) % size);
+          for (const p of scattered) marked.push(p % size);
+          for (const p of marked) log.mark(p);
+          const want = [...new Set(marked)].sort((a, b) => a - b);
+          expect(Array.from(log.peek())).toEqual(want);
+          expect(log.count).toBe(want.length);
+          expect(Array.from(log.readAndClear())).toEqual(want);
+          expect(log.readAndClear().length).toBe(0);
+          for (const p of want) expect(log.isDirty(p)).toBe(false);
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('after markAll() reads every unit in order, then nothing', () => {
+    for (const size of [1, 31, 32, 33, 1000, 70_000]) {
+      const log = new DirtyLog(size);
+      log.mark(size - 1);
+      log.markAll();
+      const got = log.readAndClear();
+      expect(got.length).toBe(size);
+      expect(got.every((v, i) => v === i)).toBe(true);
+      expect(log.readAndClear().length).toBe(0);
+    }
+  });
+
   it('mark(i) reports a trap only for the first write to a clean unit', () => {
     const log = new DirtyLog(64);
     expect(log.mark(3)).toBe(true);

@@ -11,7 +11,7 @@ import type { ReplicationChannel, ReplicationTransport } from './link.js';
 import type { RemusConfig } from './params.js';
 import type { RandomStream } from '../../sim/index.js';
 
-/** Staged-version buffers reused in turn (one checkpoint in flight, one staged, one spare). */
+/** Staged page and version buffers reused in turn (one checkpoint in flight, one staged, one spare). */
 const VERSION_RING = 3;
 
 /** At most this many `epochs` rows are kept (the first ones): a day of 10 ms epochs is 8.6 million. */
@@ -98,6 +98,7 @@ export class Primary {
   private lastStart = -1;
   private diskBatch = 0;
   private readonly ring: Uint32Array[] = Array.from({ length: VERSION_RING }, () => new Uint32Array(1024));
+  private readonly pageRing: Int32Array[] = Array.from({ length: VERSION_RING }, () => new Int32Array(1024));
   /** The newest staged checkpoint (acknowledged or not), for the end-of-run drain check. */
   staged: Checkpoint | null = null;
   private _unprotectedAt = -1;
@@ -246,10 +247,12 @@ export class Primary {
     const k = this.epoch;
     vm.vcpu.sync(); // the guest's writes up to now, before the dirty log is read
     vm.pause();
-    const pages = vm.memory.dirty.readAndClear();
     // At most one checkpoint is in flight (the next waits for its ack): a ring of three buffers
-    // holds the staged versions without allocating per checkpoint.
+    // holds the staged pages and versions without allocating per checkpoint.
     const slot = k % VERSION_RING;
+    const log = vm.memory.dirty;
+    if (this.pageRing[slot]!.length < log.count) this.pageRing[slot] = new Int32Array(Math.max(log.count, 2 * this.pageRing[slot]!.length));
+    const pages = this.pageRing[slot]!.subarray(0, log.readAndClearInto(this.pageRing[slot]!));
     if (this.ring[slot]!.length < pages.length) this.ring[slot] = new Uint32Array(Math.max(pages.length, 2 * this.ring[slot]!.length));
     const versions = this.ring[slot]!.subarray(0, pages.length);
     const mv = vm.memory.versions;
