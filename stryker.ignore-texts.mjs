@@ -1,7 +1,8 @@
 // A StrykerJS ignorer: words written for people are not mutated — parameter descriptions, engine
-// and experiment descriptions, report and timeline texts, and error messages (their wording is
-// checked where it matters, by tests that match the message).
-const TEXT_PROPERTIES = new Set(['doc', 'description', 'detail', 'reason', 'label', 'title', 'setup', 'paperFigure', 'published', 'from']);
+// and experiment descriptions, report and timeline texts, the sources and units in words of the host
+// profiles' costs, and error messages (their wording is checked where it matters, by tests that
+// match the message).
+const TEXT_PROPERTIES = new Set(['doc', 'description', 'detail', 'reason', 'label', 'title', 'setup', 'paperFigure', 'published', 'from', 'source', 'what', 'unit']);
 const PARAM_BUILDERS = new Set(['numberParam', 'booleanParam', 'enumParam', 'stringParam']);
 const ERRORS = new Set(['InputError', 'Error', 'RangeError', 'TypeError']);
 
