@@ -24,6 +24,10 @@ export const strykerPlugins = [
         if (parent === null) return undefined;
         if (parent.isObjectProperty() && parent.node.value === path.node && parent.node.key?.type === 'Identifier' && TEXT_PROPERTIES.has(parent.node.key.name))
           return 'a text for people';
+        // `source: est('…')`: a text built by a helper call is a text too.
+        const grand = parent.parentPath;
+        if (parent.isCallExpression() && grand?.isObjectProperty() && grand.node.value === parent.node && grand.node.key?.type === 'Identifier' && TEXT_PROPERTIES.has(grand.node.key.name))
+          return 'a text for people';
         if ((parent.isCallExpression() || parent.isNewExpression()) && parent.node.arguments.includes(path.node)) {
           const name = calleeName(parent.node);
           if (name !== undefined && PARAM_BUILDERS.has(name) && parent.node.arguments.indexOf(path.node) >= 2) return 'a parameter description';
