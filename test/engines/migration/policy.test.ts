@@ -202,3 +202,27 @@ describe('isStable and nextRateMbps at their edges', () => {
     expect(nextRateMbps(open, 100, 900.7)).toBe(900);
   });
 });
+
+describe('send order at its edges', () => {
+  it('orderBits is the bit length of n − 1', () => {
+    expect([1, 2, 3, 4, 5, 1024, 1025, 131072, 131073].map(orderBits)).toEqual([0, 1, 2, 2, 3, 10, 11, 17, 18]);
+  });
+  it('up to 1024 pages (order ≤ 10) the Xen order is the identity, above it it is not', () => {
+    expect(Array.from(allPages(1024, 'xen'))).toEqual(Array.from({ length: 1024 }, (_, i) => i));
+    expect(permute(5, 1024, 10)).toBe(5);
+    expect(unpermute(5, 1024, 10)).toBe(5);
+    const n = 1025;
+    const xen = Array.from(allPages(n, 'xen'));
+    expect(xen).not.toEqual(Array.from({ length: n }, (_, i) => i));
+    expect([...xen].sort((a, b) => a - b)).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(xen.slice(0, 4)).toEqual([0, 1024, 1, 768]); // 11 bits: i → (i & 1) × 1024 + (i >> 1), repeated while ≥ n (3 → 1025 → 1536 → 768)
+  });
+  it('address order and small memories leave a dirty list as it is; the Xen order sorts it by scan position', () => {
+    const d = Int32Array.from([1, 5, 9]);
+    expect(inSendOrder(d, 4096, 'address')).toBe(d);
+    expect(inSendOrder(d, 1024, 'xen')).toBe(d);
+    const n = 4096; // 12 bits: position i → (i & 3) × 1024 + (i >> 2)
+    expect(Array.from(inSendOrder(Int32Array.from([1, 1024, 2048, 3]), n, 'xen'))).toEqual([1024, 2048, 1, 3]);
+    expect(Array.from(allPages(n, 'address')).slice(0, 3)).toEqual([0, 1, 2]);
+  });
+});
