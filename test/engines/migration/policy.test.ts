@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { allPages, inSendOrder, isStable, nextRateMbps, orderBits, permute, POLICIES, resolvePolicy, stopRule, unpermute, SOURCE_SUSPEND_NS } from '../../../lib/engines/migration/index.js';
+import { hasAdaptiveRate } from '../../../lib/engines/migration/policy.js';
 import { Params } from '../../../lib/params/index.js';
 
 const params = (v: Record<string, number | string | boolean>) => new Params({ 'migration.policy': 'xen-classic', 'migration.autoConverge': false, ...v });
@@ -103,7 +104,7 @@ describe('the presets, as their sources set them', () => {
   });
 
   it('refuses an unknown policy and a minimum rate above the maximum; a stable rule alone gets the 10 % tolerance', () => {
-    expect(() => get('nope')).toThrow(/unknown policy "nope"/);
+    expect(() => get('nope')).toThrow(/migration\.policy.*unknown policy "nope"/);
     expect(() => resolvePolicy(params({ 'migration.minRateMbps': 600 }))).toThrow(/600 exceeds migration.maxRateMbps = 500/);
     expect(resolvePolicy(params({ 'migration.minRateMbps': 500 })).minRateMbps).toBe(500); // equal is allowed
     expect(resolvePolicy(params({ 'migration.stableRounds': 4 }))).toMatchObject({ stableRounds: 4, stableTolerancePct: 10 });
@@ -178,10 +179,20 @@ describe('stopRule: the first rule that fires after a live round', () => {
     expect(stopRule(xen, { ...base, measuredBytesPerS: bw, pendingBytes: 1 })).toBeNull();
   });
 
-  it('a stable dirty count over the last rounds', () => {
+  it('a stable dirty count over the last rounds, within the policy’s own tolerance', () => {
     const textbook = policy('textbook');
     expect(stopRule(textbook, { ...base, pendingHistory: [800, 500, 520, 510] })).toBe('stable');
     expect(stopRule(textbook, { ...base, pendingHistory: [800, 500, 600, 510] })).toBeNull();
+    const strict = policy('textbook', { 'migration.stableTolerancePct': 2 });
+    expect(stopRule(strict, { ...base, pendingHistory: [800, 500, 520, 510] })).toBeNull();
+    expect(stopRule(strict, { ...base, pendingHistory: [800, 500, 505, 510] })).toBe('stable');
+  });
+
+  it('an adaptive rate is Xen 3’s alone, or any policy given a minimum or maximum rate', () => {
+    expect(hasAdaptiveRate(xen)).toBe(true);
+    for (const name of ['xen-modern', 'qemu', 'simgrid', 'textbook', 'stop-and-copy']) expect(hasAdaptiveRate(policy(name)), name).toBe(false);
+    expect(hasAdaptiveRate(policy('qemu', { 'migration.minRateMbps': 10 }))).toBe(true);
+    expect(hasAdaptiveRate(policy('qemu', { 'migration.maxRateMbps': 10 }))).toBe(true);
   });
 });
 
@@ -218,9 +229,10 @@ describe('send order at its edges', () => {
     expect(xen.slice(0, 4)).toEqual([0, 1024, 1, 768]); // 11 bits: i → (i & 1) × 1024 + (i >> 1), repeated while ≥ n (3 → 1025 → 1536 → 768)
   });
   it('address order and small memories leave a dirty list as it is; the Xen order sorts it by scan position', () => {
-    const d = Int32Array.from([1, 5, 9]);
+    const d = Int32Array.from([1, 3, 1024, 2048]);
     expect(inSendOrder(d, 4096, 'address')).toBe(d);
-    expect(inSendOrder(d, 1024, 'xen')).toBe(d);
+    expect(Array.from(d)).toEqual([1, 3, 1024, 2048]);
+    expect(Array.from(inSendOrder(Int32Array.from([1, 3, 1000]), 1024, 'xen'))).toEqual([1, 3, 1000]);
     const n = 4096; // 12 bits: position i → (i & 3) × 1024 + (i >> 2)
     expect(Array.from(inSendOrder(Int32Array.from([1, 1024, 2048, 3]), n, 'xen'))).toEqual([1024, 2048, 1, 3]);
     expect(Array.from(allPages(n, 'address')).slice(0, 3)).toEqual([0, 1, 2]);

@@ -183,6 +183,10 @@ describe('QEMU mechanisms at their edges', () => {
     expect(a.onSync(1000 * MS + 1, 0, page, 1000 * page, 0)).toBeNull(); // judged high (600 > 500): count 1
     expect(a.onSync(2001 * MS, 500, page, 2000 * page, 0)).toBeNull(); // exactly 50 %: not high
     expect(a.onSync(3002 * MS, 501, page, 3000 * page, 0)).toBe(20); // high again: count 2, steps
+    // A sync at exactly 1000 ms is not the end of the period: it is judged as a whole at the next one.
+    const b = new AutoConvergeSchedule(0, 0);
+    expect(b.onSync(1000 * MS, 600, page, 1000 * page, 0)).toBeNull();
+    expect(b.onSync(2001 * MS, 600, page, 2000 * page, 0)).toBeNull(); // one 2 s period, high once
     // The count restarted: one more high period is not enough.
     expect(a.onSync(4003 * MS, 1000, page, 4000 * page, 20)).toBeNull();
     expect(a.onSync(5004 * MS, 1000, page, 5000 * page, 20)).toBe(30);
