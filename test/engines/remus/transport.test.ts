@@ -175,6 +175,80 @@ describe.each(setups())('replication transport (%s)', (_name, make) => {
   });
 });
 
+describe.each(setups())('replication transport (%s), with a third host', (_name, make) => {
+  /** A third host C beside A and B (on lib/net, on the same network). */
+  function withC(): ReturnType<typeof make> & { c: Host } {
+    const s = make();
+    const c = new Host('C', { sharedCpu: true });
+    const net = (s.t as unknown as { net?: Network }).net;
+    if (net !== undefined) net.addHost(c);
+    return { ...s, c };
+  }
+
+  it('hears per pair: another pair’s messages and streams say nothing about A and B', () => {
+    const { sim, t, a, b, c } = withC();
+    const ab = t.channel('ab', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    ab.whenDelivered(ab.enqueue(MB), () => undefined);
+    sim.run();
+    const quiet = t.lastHeardNs(a, b);
+    const cb = t.channel('cb', c, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    cb.enqueue(100 * MB);
+    let at = -1;
+    sim.schedule(50_000_000, () => t.message(c, a, () => (at = sim.now)));
+    sim.run(sim.now + 200_000_000);
+    expect(at).toBeGreaterThan(0);
+    expect(t.lastHeardNs(c, a)).toBe(at);
+    expect(t.lastHeardNs(c, b)).toBe(sim.now); // C's stream to B is moving
+    expect(t.lastHeardNs(a, b)).toBe(quiet);
+    expect(t.lastHeardNs(b, a)).toBe(quiet);
+    expect(t.lastHeardNs(a, c)).toBeLessThan(sim.now);
+  });
+
+  it('a crash of a host that is neither end leaves a stream alone', () => {
+    const { sim, t, a, b, c } = withC();
+    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    let at = -1;
+    ch.whenDelivered(ch.enqueue(MB), () => (at = sim.now));
+    sim.schedule(1_000_000, () => {
+      c.alive = false;
+      t.hostDown(c);
+      const net = (t as unknown as { net?: Network }).net;
+      if (net !== undefined) net.hostCrashed(c);
+    });
+    sim.run();
+    expect(Math.abs(at - (MB / goodputBytesPerNs + 100_000))).toBeLessThan(2_000);
+  });
+
+  it('a CPU-paced stream is as slow with several batches in flight as with one: the CPU share is split among them', () => {
+    const nsPerByte = 20; // 50 MB/s: below the link
+    const one = make();
+    const c1 = one.t.channel('s', one.a, one.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    let t1 = -1;
+    c1.whenDelivered(c1.enqueue(2 * MB), () => (t1 = one.sim.now));
+    one.sim.run();
+    const two = make();
+    const c2 = two.t.channel('s', two.a, two.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    c2.enqueue(MB);
+    let t2 = -1;
+    c2.whenDelivered(c2.enqueue(MB), () => (t2 = two.sim.now));
+    two.sim.run();
+    expect(Math.abs(t1 - 2 * MB * nsPerByte)).toBeLessThan(200_000);
+    expect(Math.abs(t2 - t1)).toBeLessThan(200_000);
+  });
+
+  it('a guest that starts computing mid-stream slows a CPU-paced stream from then on', () => {
+    const nsPerByte = 20;
+    const { sim, t, a, b } = make();
+    const ch = t.channel('s', a, b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    let at = -1;
+    ch.whenDelivered(ch.enqueue(2 * MB), () => (at = sim.now));
+    sim.schedule(20_000_000, () => a.cpu.claim('guest', 1)); // half of the 40 ms alone
+    sim.run();
+    // 1 MB at the whole core (20 ms), the other at half of it (40 ms).
+    expect(Math.abs(at - 60_000_000)).toBeLessThan(500_000);
+  });
+});
+
 describe('FluidLink: several streams on one link', () => {
   const link = () => {
     const sim = new Simulation();
