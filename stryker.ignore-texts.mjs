@@ -1,7 +1,8 @@
 // A StrykerJS ignorer: words written for people are not mutated — parameter descriptions, engine
-// and experiment descriptions, report and timeline texts, and error messages (their wording is
-// checked where it matters, by tests that match the message).
-const TEXT_PROPERTIES = new Set(['doc', 'description', 'detail', 'reason', 'label', 'title', 'setup', 'paperFigure', 'published', 'from']);
+// and experiment descriptions, report and timeline texts, the sources and units in words of the host
+// profiles' costs, and error messages (their wording is checked where it matters, by tests that
+// match the message).
+const TEXT_PROPERTIES = new Set(['doc', 'description', 'detail', 'reason', 'label', 'title', 'setup', 'paperFigure', 'published', 'from', 'source', 'what', 'unit']);
 const PARAM_BUILDERS = new Set(['numberParam', 'booleanParam', 'enumParam', 'stringParam']);
 const ERRORS = new Set(['InputError', 'Error', 'RangeError', 'TypeError']);
 
@@ -22,6 +23,10 @@ export const strykerPlugins = [
         const parent = path.parentPath;
         if (parent === null) return undefined;
         if (parent.isObjectProperty() && parent.node.value === path.node && parent.node.key?.type === 'Identifier' && TEXT_PROPERTIES.has(parent.node.key.name))
+          return 'a text for people';
+        // `source: est('…')`: a text built by a helper call is a text too.
+        const grand = parent.parentPath;
+        if (parent.isCallExpression() && grand?.isObjectProperty() && grand.node.value === parent.node && grand.node.key?.type === 'Identifier' && TEXT_PROPERTIES.has(grand.node.key.name))
           return 'a text for people';
         if ((parent.isCallExpression() || parent.isNewExpression()) && parent.node.arguments.includes(path.node)) {
           const name = calleeName(parent.node);

@@ -195,7 +195,7 @@ export const HOST_PARAMS: readonly ParamSpec[] = [
 
 /** The named profile's costs (throws on an unknown name, naming the key). */
 export function hostProfile(name: string): HostProfile {
-  const p = (HOST_PROFILES as Record<string, HostProfile>)[name];
+  const p = Object.hasOwn(HOST_PROFILES, name) ? (HOST_PROFILES as Record<string, HostProfile>)[name] : undefined;
   if (p === undefined) throw new InputError('host.profile', `unknown profile ${JSON.stringify(name)}`, HOST_PROFILE_NAMES.join(' | '));
   return p;
 }

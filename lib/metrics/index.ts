@@ -1,6 +1,7 @@
-/** Metrics: quantiles, summaries with confidence intervals, Student's t, streaming recorders. */
+/** Metrics: quantiles, summaries with confidence intervals (Student t; a seeded bootstrap), Student's t, streaming recorders. */
 export { quantile, quantileSorted, isSortedAscending, sortedCopy } from './quantile.js';
 export { summarize, type Summary } from './summarize.js';
+export { bootstrapMeanInterval, BOOTSTRAP_RESAMPLES } from './bootstrap.js';
 export { tQuantile, tCdf, tPdf } from './student-t.js';
 export { regularizedIncompleteBeta } from './incomplete-beta.js';
 export { Recorder } from './recorder.js';

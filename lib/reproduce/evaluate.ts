@@ -1,6 +1,6 @@
 import { appliesTo } from '../sweep/index.js';
 import type { Cell, Row } from '../analysis/rows.js';
-import { summarize } from '../metrics/index.js';
+import { BOOTSTRAP_RESAMPLES, bootstrapMeanInterval, summarize, type Summary } from '../metrics/index.js';
 import type { ParamValue } from '../params/index.js';
 import type { SweepRow } from '../sweep/index.js';
 import { isWithin, toleranceOf } from './tolerance.js';
@@ -50,6 +50,28 @@ function inPlan(check: Check, fixed: Readonly<Record<string, ParamValue>>, grid:
   return Object.entries(check.where ?? {}).every(([k, v]) => (k in grid ? grid[k]!.includes(v) : k in fixed ? fixed[k] === v : true));
 }
 
+/**
+ * Mean and 95 % interval of a metric's values. The interval is Student t, except for a quantity that
+ * cannot be negative whose t interval would reach below zero (a skewed sample: mostly zeros and a
+ * few large values): that one is the seeded percentile bootstrap of the mean, which stays within
+ * the values' range. `name` (metric and point) names the bootstrap's random stream.
+ */
+export function intervalSummary(values: readonly number[], signed: boolean, name: string): { summary: Summary; bootstrap?: number } {
+  const summary = summarize(values);
+  if (signed || summary.n < 2 || !(summary.ci95Low < 0) || values.some((v) => v < 0)) return { summary };
+  const { low, high } = bootstrapMeanInterval(values, name, BOOTSTRAP_RESAMPLES);
+  return { summary: { ...summary, ci95Low: low, ci95High: high }, bootstrap: BOOTSTRAP_RESAMPLES };
+}
+
+/** A stable name for a metric at a point: the bootstrap stream of its interval. */
+function pointName(metric: string, where: Readonly<Record<string, ParamValue | null>> | undefined): string {
+  const w = where ?? {};
+  return `${metric}@${Object.keys(w)
+    .sort()
+    .map((k) => `${k}=${String(w[k])}`)
+    .join(',')}`;
+}
+
 /** Judge one check on the rows (mean against the published value, within its tolerance). */
 export function evaluateCheck(
   check: Check,
@@ -66,8 +88,9 @@ export function evaluateCheck(
   }
   if (values.length === 0)
     return { check, tolerance, status: 'no-value', note: rows.some((r) => matches(r, check.where)) ? `the runs report no \`${check.metric}\`` : 'no run of this point finished' };
-  const summary = summarize(values);
-  return { check, summary, tolerance, status: isWithin(summary.mean, check.published, tolerance) ? 'within' : 'outside' };
+  const { summary, bootstrap } = intervalSummary(values, check.signed === true, pointName(check.metric, check.where));
+  const status = isWithin(summary.mean, check.published, tolerance) ? 'within' : 'outside';
+  return { check, summary, tolerance, status, ...(bootstrap === undefined ? {} : { bootstrap }) };
 }
 
 /** Every shown metric summarized per grid point (grid keys in sorted order, values as listed). */
@@ -86,7 +109,8 @@ export function metricGroups(exp: MeasuredExperiment, rows: readonly Row[], grid
     const at = rows.filter((r) => matches(r, combo));
     for (const shown of exp.show) {
       const values = at.map((r) => numeric(r[shown.metric])).filter((v): v is number => v !== undefined);
-      out.push({ shown, key: combo, summary: summarize(values) });
+      const { summary, bootstrap } = intervalSummary(values, shown.signed === true || shown.kind === 'fraction', pointName(shown.metric, combo));
+      out.push({ shown, key: combo, summary, ...(bootstrap === undefined ? {} : { bootstrap }) });
     }
   }
   return out;

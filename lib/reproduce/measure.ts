@@ -1,8 +1,9 @@
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { saveFigure } from '../analysis/index.js';
-import { isInputError } from '../params/index.js';
-import { runScenario } from '../scenario/index.js';
+import { hostCosts } from '../engines/host-profiles.js';
+import { isInputError, type ParamValue } from '../params/index.js';
+import { resolveRunParams, runScenario } from '../scenario/index.js';
 import type { RunResult } from '../scenario/result.js';
 import {
   expandSpec,
@@ -22,7 +23,7 @@ import { unavailableReason } from './availability.js';
 import { evaluateCheck, failedPoints, metricGroups, okRows } from './evaluate.js';
 import { effectivePlan, figurePath, storePath, sweepSpecFor } from './plan.js';
 import { runnerFor } from './runners.js';
-import type { ExperimentOutcome, MeasuredExperiment } from './types.js';
+import type { ExperimentOutcome, FixedCost, MeasuredExperiment } from './types.js';
 
 export interface MeasureOptions {
   /** The output folder; the store and the figure go below it. */
@@ -98,6 +99,17 @@ function detailRun(exp: MeasuredExperiment, spec: SweepSpec, rows: readonly Swee
   }
 }
 
+/**
+ * The experiment's fixed cost with the values its sweep's parameters resolve to (grid keys at their
+ * defaults: a fixed cost that a grid key moves would not be fixed). Undefined when it has none.
+ */
+export function fixedCostOf(exp: MeasuredExperiment, params: Readonly<Record<string, ParamValue>>): FixedCost | undefined {
+  if (exp.fixedCost === undefined) return undefined;
+  const costs = hostCosts(resolveRunParams(exp.sweep.engine, exp.sweep.workload, params), exp.fixedCost.profile);
+  const parts = exp.fixedCost.parts.map((p) => ({ key: `host.${p.cost}`, what: p.what, ms: costs[p.cost] / 1e6 }));
+  return { spec: exp.fixedCost, parts, totalMs: parts.reduce((a, p) => a + p.ms, 0) };
+}
+
 /** Run one experiment's sweep (resuming its store), then summarize, judge and draw it. */
 export async function measure(exp: MeasuredExperiment, opts: MeasureOptions): Promise<ExperimentOutcome> {
   let spec: SweepSpec;
@@ -134,6 +146,7 @@ export async function measure(exp: MeasuredExperiment, opts: MeasureOptions): Pr
   const plan = effectivePlan(exp, opts.quick);
   const ok = okRows(exp, rows);
   const checks = (exp.checks ?? []).map((c) => evaluateCheck(c, ok, plan));
+  const fixedCost = fixedCostOf(exp, plan.params);
   const base = {
     kind: 'ran' as const,
     points: rows.length,
@@ -144,6 +157,7 @@ export async function measure(exp: MeasuredExperiment, opts: MeasureOptions): Pr
     groups: metricGroups(exp, ok, plan.grid),
     checks,
     store,
+    ...(fixedCost === undefined ? {} : { fixedCost }),
   };
   if (exp.figure === undefined || opts.figures === false) return { ...base, notes };
   if (ok.length === 0) return { ...base, notes, figureError: 'no run finished, so there is nothing to plot' };

@@ -1,4 +1,5 @@
 import type { Row } from '../analysis/rows.js';
+import type { HostCostName, HostProfileName } from '../engines/host-profiles.js';
 import type { TopLevelSpec } from '../analysis/figures/index.js';
 import type { Summary } from '../metrics/index.js';
 import type { ParamValue } from '../params/index.js';
@@ -41,6 +42,8 @@ export interface Check {
    * report marks it so, and counts rows whose every check is fitted separately.
    */
   readonly fitted?: string;
+  /** The quantity can fall below zero (an overhead): its interval is Student t whatever its bounds. */
+  readonly signed?: true;
 }
 
 /** The sweep an experiment runs: a sweep spec without its name (the experiment id is the name). */
@@ -71,6 +74,35 @@ export interface Shown {
   readonly unit: string;
   /** `fraction`: a boolean column (an invariant), reported as the share of runs where it held. */
   readonly kind?: 'number' | 'fraction';
+  /** The quantity can fall below zero (an overhead): its interval is Student t whatever its bounds. */
+  readonly signed?: true;
+  /**
+   * A model constant was fitted so that this metric matches a published value (with its source):
+   * the report marks the metric as fitted rather than predicted.
+   */
+  readonly fitted?: string;
+}
+
+/**
+ * Host costs (ns, lib/engines/host-profiles.ts) whose sum is a fixed part of a metric in ms — the same
+ * in every run, whatever the workload does: the report states it beside the metric.
+ */
+export interface FixedCostSpec {
+  readonly metric: string;
+  readonly label: string;
+  /** The host profile the engine uses unless `host.profile` says otherwise. */
+  readonly profile: HostProfileName;
+  readonly parts: readonly { readonly cost: HostCostName; readonly what: string }[];
+  /** What the rest of the metric is made of. */
+  readonly rest: string;
+}
+
+/** A fixed cost with the values the experiment's parameters resolve to. */
+export interface FixedCost {
+  readonly spec: FixedCostSpec;
+  /** `key`: the `host.<cost>` parameter that overrides it. */
+  readonly parts: readonly { readonly key: string; readonly what: string; readonly ms: number }[];
+  readonly totalMs: number;
 }
 
 /** What a figure builder gets: the experiment's finished rows and, if asked for, one full run. */
@@ -116,6 +148,8 @@ export interface MeasuredExperiment {
   /** Run this point (replicate 0) once more in-process for its series (rows do not carry them). */
   readonly detail?: { readonly where?: Readonly<Record<string, ParamValue>> };
   readonly figure?: (ctx: FigureContext) => TopLevelSpec;
+  /** A fixed part of a metric (the downtime's suspend and start-up), resolved from the sweep's parameters. */
+  readonly fixedCost?: FixedCostSpec;
 }
 
 /** A calibration row that is a configuration (C9, the testbed): parameters shown, nothing run. */
@@ -150,6 +184,8 @@ export interface CheckResult {
    */
   readonly status: 'within' | 'outside' | 'no-value' | 'skipped';
   readonly note?: string;
+  /** Set when the summary's interval is a percentile bootstrap (the resamples it drew), not Student t. */
+  readonly bootstrap?: number;
 }
 
 /** A summarized metric at one grid point. */
@@ -157,6 +193,8 @@ export interface MetricGroup {
   readonly shown: Shown;
   readonly key: Readonly<Record<string, ParamValue | null>>;
   readonly summary: Summary;
+  /** Set when the summary's interval is a percentile bootstrap (the resamples it drew), not Student t. */
+  readonly bootstrap?: number;
 }
 
 /** A point that did not finish: reported, never dropped. */
@@ -195,6 +233,7 @@ export type ExperimentOutcome =
       readonly store: string;
       /** Things the reader should know (a replaced stale store, a detail run that failed). */
       readonly notes: readonly string[];
+      readonly fixedCost?: FixedCost;
     };
 
 export interface ReportEntry {

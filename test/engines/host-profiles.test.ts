@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { HOST_COST_NAMES, HOST_PARAMS, HOST_PROFILE_NAMES, HOST_PROFILES, hostCosts, profileCosts } from '../../lib/engines/host-profiles.js';
+import { HOST_COST_NAMES, HOST_PARAMS, HOST_PROFILE_NAMES, HOST_PROFILES, hostCosts, hostProfile, profileCosts } from '../../lib/engines/host-profiles.js';
 import { CPU_STATE_BYTES } from '../../lib/engines/migration/index.js';
 import { InputError } from '../../lib/params/index.js';
 import { resolveRunParams, runScenario } from '../../lib/scenario/index.js';
@@ -42,6 +42,12 @@ describe('host profiles', () => {
     expect(() => resolveRunParams('migration', 'synthetic', { 'host.profile': 'xen-2030' })).toThrow(InputError);
     expect(() => resolveRunParams('migration', 'synthetic', { 'host.profile': 'xen-2030' })).toThrow(/clark-2005 \| remus-2008 \| modern/);
     expect(() => resolveRunParams('remus', 'synthetic', { 'host.restoreNs': -1 })).toThrow(/host\.restoreNs/);
+  });
+
+  it('hostProfile refuses a name that is not a profile, inherited property names included', () => {
+    expect(hostProfile('modern').name).toBe('modern');
+    for (const bad of ['xen-2030', 'toString', '__proto__', 'constructor'])
+      expect(() => hostProfile(bad), bad).toThrow(/host\.profile.*unknown profile/);
   });
 
   it('docs/host-profiles.md lists every cost key with each profile’s value', () => {

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { effectivePlan, evaluateCheck, EXPERIMENTS, sweepSpecFor, type MeasuredExperiment } from '../../lib/reproduce/index.js';
+import type { ParamValue } from '../../lib/params/index.js';
 import { resolveRunParams, runScenario } from '../../lib/scenario/index.js';
+import { expandSpec, pointRequest, validateSpec } from '../../lib/sweep/index.js';
 import { ECOMMERCE_PAGES, INITIAL_WINDOW_BYTES, pageExchanges, slowStartRounds } from '../../workloads/specweb/model.js';
 import { qosVerdict } from '../../workloads/specweb/sessions.js';
 
@@ -79,25 +82,25 @@ describe('specweb2005 workload', () => {
   });
 
   // C5: Remus fig. 8 — SPECweb2005 score vs extra one-way delay on the server's outbound link.
-  // Tolerance: the larger of 10 % and 5 % of the figure's full scale (≈ 350 → 17.5). A single run's
-  // score varies by about ±15 sessions between seeds (a closed system near worker saturation), so
-  // the test compares the mean of three seeds.
-  it('C5: score 305 / ≈175 / ≈140 / ≈120 / ≈100 / ≈70 at 0 / 60 / 70 / 80 / 90 / 100 ms', () => {
-    const published: Array<[number, number]> = [
-      [0, 305],
-      [60, 175],
-      [70, 140],
-      [80, 120],
-      [90, 100],
-      [100, 70],
-    ];
-    for (const [delay, score] of published) {
-      const scores = [1, 2, 3].map((seed) => run({ 'net.clientLatencyMs': delay }, seed).metrics.score as number);
-      const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-      const tol = Math.max(0.1 * score, 0.05 * 350);
-      expect(Math.abs(mean - score), `${delay} ms: simulated ${mean.toFixed(1)} (${scores.join(', ')}) vs published ${score}`).toBeLessThanOrEqual(tol);
+  // A single run's score varies by about ±15 sessions between seeds (a closed system near worker
+  // saturation): at 60 ms seeds 1–3 average 166 (within 175 ± 17.5) and seeds 4–6 average 152
+  // (outside). So the test runs exactly the points the report runs — the experiment's own five
+  // seeds per delay — and judges each check as the report does: the two pass or fail together.
+  it('C5: score 305 / ≈175 / ≈140 / ≈120 / ≈100 / ≈70 at 0 / 60 / 70 / 80 / 90 / 100 ms, on the report’s own seeds', () => {
+    const exp = EXPERIMENTS.find((e): e is MeasuredExperiment => e.id === 'specweb-latency' && e.kind === 'measured')!;
+    const spec = validateSpec(sweepSpecFor(exp, false));
+    const points = expandSpec(spec);
+    expect(points).toHaveLength(30);
+    const rows: Array<Record<string, ParamValue>> = points.map((p) => ({ ...p.params, score: runScenario(pointRequest(spec, p)).metrics.score as number }));
+    const plan = effectivePlan(exp, false);
+    for (const check of exp.checks!) {
+      const r = evaluateCheck(check, rows, plan);
+      expect(r.summary?.n, check.label).toBe(5);
+      const scores = rows.filter((row) => row['net.clientLatencyMs'] === check.where!['net.clientLatencyMs']).map((row) => row.score);
+      expect(r.status, `${check.label}: simulated ${r.summary?.mean.toFixed(1)} (${scores.join(', ')}) vs published ${String(check.published)} ± ${r.tolerance}`).toBe('within');
     }
-  }, 180_000);
+  }, 300_000);
+
 });
 
 describe('specweb2005 under Remus: memory dirtied by what it serves (C10)', () => {

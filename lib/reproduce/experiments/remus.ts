@@ -146,7 +146,7 @@ export const remusKernelCompile: MeasuredExperiment = {
   quick: { grid: { 'remus.checkpointsPerS': [40] }, replicates: 2, timeLimitS: 90 },
   derive: nativeTime,
   show: [
-    { metric: 'overheadPct', label: 'overhead', unit: '%' },
+    { metric: 'overheadPct', label: 'overhead', unit: '%', signed: true },
     { metric: 'completionTimeS', label: 'build time', unit: 's' },
     { metric: 'achievedCheckpointsPerS', label: 'checkpoints achieved', unit: '/s' },
   ],
@@ -155,6 +155,7 @@ export const remusKernelCompile: MeasuredExperiment = {
       label: `overhead @${rate}/s`,
       metric: 'overheadPct',
       unit: 'points',
+      signed: true as const,
       where: { 'remus.checkpointsPerS': rate },
       published: C4_OVERHEAD_PCT[i]!,
       fitted: 'kernel-compile’s hot set (workload.hotSetMiB: the slope) and fresh-page rate (workload.coldWritesPerS: the level) were fitted to these four points',
@@ -253,7 +254,7 @@ export const remusPostmark: MeasuredExperiment = {
   show: [
     { metric: 'completionTimeS', label: 'run time, disk replicated', unit: 's' },
     { metric: 'nativeCompletionTimeS', label: 'run time, unprotected', unit: 's' },
-    { metric: 'overheadPct', label: 'overhead', unit: '%' },
+    { metric: 'overheadPct', label: 'overhead', unit: '%', signed: true },
   ],
   figure: (ctx) =>
     meanBars(

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AutoConvergeSchedule, BandwidthMeter, mergeAtSync, QEMU_ZERO_PAGE_BYTES } from '../../../lib/engines/migration/qemu.js';
 import { resolvePolicy } from '../../../lib/engines/migration/index.js';
+import { EgressMeter } from '../../../lib/engines/migration/meter.js';
+import { Simulation } from '../../../lib/sim/index.js';
+import { Nic, type VM } from '../../../lib/vm/index.js';
 import { resolveRunParams, runScenario } from '../../../lib/scenario/index.js';
 
 const MS = 1e6;
@@ -159,5 +162,72 @@ describe('the qemu policy in a run', () => {
       }
     }
     expect(steps).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('QEMU mechanisms at their edges', () => {
+  it('a window of exactly 100 ms closes', () => {
+    const m = new BandwidthMeter(10 * MS, 5 * MIB, 300);
+    expect(m.update(110 * MS - 1, 6 * MIB)).toBe(false);
+    expect(m.bytesPerS).toBe(0);
+    expect(m.update(110 * MS, 15 * MIB)).toBe(true); // 10 MiB in 100 ms
+    expect(m.bytesPerS).toBeCloseTo(100 * MIB, 6);
+    expect(m.thresholdBytes).toBeCloseTo(30 * MIB, 6);
+  });
+
+  it('auto-converge judges only a period longer than 1000 ms, and only dirtying above half of what was sent', () => {
+    const page = 4096;
+    const a = new AutoConvergeSchedule(0, 0);
+    // Exactly 1000 ms: not judged yet, the pages keep accumulating.
+    expect(a.onSync(1000 * MS, 600, page, 1000 * page, 0)).toBeNull();
+    expect(a.onSync(1000 * MS + 1, 0, page, 1000 * page, 0)).toBeNull(); // judged high (600 > 500): count 1
+    expect(a.onSync(2001 * MS, 500, page, 2000 * page, 0)).toBeNull(); // exactly 50 %: not high
+    expect(a.onSync(3002 * MS, 501, page, 3000 * page, 0)).toBe(20); // high again: count 2, steps
+    // A sync at exactly 1000 ms is not the end of the period: it is judged as a whole at the next one.
+    const b = new AutoConvergeSchedule(0, 0);
+    expect(b.onSync(1000 * MS, 600, page, 1000 * page, 0)).toBeNull();
+    expect(b.onSync(2001 * MS, 600, page, 2000 * page, 0)).toBeNull(); // one 2 s period, high once
+    // The count restarted: one more high period is not enough.
+    expect(a.onSync(4003 * MS, 1000, page, 4000 * page, 20)).toBeNull();
+    expect(a.onSync(5004 * MS, 1000, page, 5000 * page, 20)).toBe(30);
+  });
+
+  it('a sync resumes at the scan position: before every page, after every page, and on a page of the set', () => {
+    const rest = Int32Array.from([2, 4, 6]);
+    expect([...mergeAtSync(rest, Int32Array.from([5]), 0).pages]).toEqual([2, 4, 5, 6]);
+    expect([...mergeAtSync(rest, Int32Array.from([5]), 7).pages]).toEqual([2, 4, 5, 6]);
+    expect([...mergeAtSync(rest, Int32Array.from([5]), 5).pages]).toEqual([5, 6, 2, 4]);
+    expect([...mergeAtSync(rest, Int32Array.from([1, 7]), 3).pages]).toEqual([4, 6, 7, 1, 2]);
+    expect(mergeAtSync(rest, Int32Array.from([2, 4, 6]), 0).added).toBe(0);
+    expect([...mergeAtSync(Int32Array.from([6, 2, 4]), new Int32Array(0), 0).pages]).toEqual([2, 4, 6]);
+    expect([...mergeAtSync(new Int32Array(0), new Int32Array(0), 3).pages]).toEqual([]);
+  });
+});
+
+describe('EgressMeter: what the guest sent, by time', () => {
+  it('counts bytes in [from, to) and their mean Mbit/s; an empty or reversed window is 0', () => {
+    const sim = new Simulation();
+    const nic = new Nic();
+    const wire: number[] = [];
+    nic.connect((p) => wire.push(p.bytes));
+    const meter = new EgressMeter(sim, { nic } as unknown as VM);
+    for (const [at, bytes] of [
+      [0, 100],
+      [10 * MS, 200],
+      [10 * MS, 300],
+      [30 * MS, 400],
+    ] as const)
+      sim.schedule(at, () => nic.send({ bytes, client: 1, kind: 'reply' }));
+    sim.run();
+    expect(wire).toEqual([100, 200, 300, 400]); // passed on untouched
+    expect(meter.bytesBetween(0, 10 * MS)).toBe(100);
+    expect(meter.bytesBetween(0, 10 * MS + 1)).toBe(600);
+    expect(meter.bytesBetween(10 * MS, 30 * MS)).toBe(500);
+    expect(meter.bytesBetween(10 * MS + 1, 31 * MS)).toBe(400);
+    expect(meter.bytesBetween(0, 1e12)).toBe(1000);
+    expect(meter.bytesBetween(-5, 0)).toBe(0);
+    expect(meter.mbps(10 * MS, 30 * MS)).toBeCloseTo((500 * 8) / 1e6 / 0.02, 9);
+    expect(meter.mbps(5 * MS, 5 * MS)).toBe(0);
+    expect(meter.mbps(30 * MS, 10 * MS)).toBe(0);
   });
 });

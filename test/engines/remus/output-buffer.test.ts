@@ -87,6 +87,38 @@ describe('OutputBuffer (Remus): output commit at the NIC', () => {
     expect(wire.map((p) => p.epoch)).toEqual([0, 1, 1, 2]);
   });
 
+  it('tells every release listener of each packet as it leaves, in send order, and only then', () => {
+    const { nic, wire } = nicWithWire();
+    const buf = new OutputBuffer(nic, { holding: true });
+    const seen: Array<[string, number]> = [];
+    buf.onRelease((p) => seen.push(['a', p.client!]));
+    buf.onRelease((p) => seen.push(['b', p.client!]));
+    nic.epoch = 1;
+    send(nic, 1);
+    send(nic, 2);
+    expect(seen).toEqual([]);
+    buf.release(1);
+    expect(seen).toEqual([
+      ['a', 1],
+      ['b', 1],
+      ['a', 2],
+      ['b', 2],
+    ]);
+    expect(wire).toHaveLength(2);
+  });
+
+  it('detach removes its hook: packets leave at once and are no longer counted', () => {
+    const { nic, wire } = nicWithWire();
+    const buf = new OutputBuffer(nic, { holding: true });
+    nic.epoch = 1;
+    send(nic, 1);
+    buf.detach();
+    send(nic, 2);
+    expect(wire.map((p) => p.client)).toEqual([2]);
+    expect(buf.buffered).toBe(1);
+    expect(buf.released).toBe(0);
+  });
+
   it('stays in send order across its queue compaction (thousands of packets, epochs interleaved)', () => {
     const { nic, wire } = nicWithWire();
     const buf = new OutputBuffer(nic, { holding: true });

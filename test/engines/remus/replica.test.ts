@@ -46,6 +46,8 @@ describe('Replica: disk writes wait for their checkpoint', () => {
     write(primary, replica, 2, 4);
     expect(replica.discardUncommitted()).toBe(2);
     expect(replica.discardedWrites).toBe(2);
+    expect(replica.pendingWriteCount).toBe(0);
+    expect(replica.heldWrites()).toEqual([]);
     expect(replica.disk.versions[3]).toBe(1);
     expect(replica.disk.versions[4]).toBe(0);
     replica.commit(2, null); // nothing left to apply

@@ -85,4 +85,211 @@ describe.each(setups())('replication transport (%s)', (_name, make) => {
     expect(at).toBeGreaterThan(MB / goodputBytesPerNs + 50_000_000 - 1_000);
     expect(at).toBeLessThan(MB / goodputBytesPerNs + 50_000_000 + 200_000);
   });
+  it('counts what is queued and what arrived, and refuses a negative byte count', () => {
+    const { sim, t, a, b } = make();
+    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    expect(ch.enqueue(0)).toBe(0);
+    expect(ch.enqueue(MB)).toBe(MB);
+    expect(ch.enqueue(0)).toBe(MB);
+    expect(ch.enqueue(MB)).toBe(2 * MB);
+    expect(ch.backlog).toBe(2 * MB);
+    expect(ch.delivered).toBe(0);
+    expect(() => ch.enqueue(-1)).toThrow(/bad byte count -1/);
+    expect(() => ch.enqueue(NaN)).toThrow(/bad byte count/);
+    let half = -1;
+    let all = -1;
+    ch.whenDelivered(MB, () => (half = sim.now));
+    ch.whenDelivered(2 * MB, () => (all = sim.now));
+    sim.run();
+    expect(ch.backlog).toBe(0);
+    expect(ch.delivered).toBe(2 * MB);
+    expect(half).toBeGreaterThan(MB / goodputBytesPerNs);
+    expect(half).toBeLessThanOrEqual(all);
+    expect(Math.abs(all - (2 * MB) / goodputBytesPerNs - 100_000)).toBeLessThan(5_000);
+    // An offset already delivered: the callback still runs (later), exactly once.
+    let late = 0;
+    ch.whenDelivered(MB, () => late++);
+    sim.run();
+    expect(late).toBe(1);
+  });
+
+  it('a control message arrives one latency later and is heard; sent across a partition or to a dead host, it is lost', () => {
+    const { sim, t, a, b } = make();
+    t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 }); // the link a partition cuts is the stream's
+    let got = -1;
+    sim.schedule(1_000_000, () => t.message(b, a, () => (got = sim.now)));
+    sim.run();
+    expect(got).toBeGreaterThanOrEqual(1_000_000 + 100_000);
+    expect(got).toBeLessThan(1_000_000 + 110_000);
+    expect(t.lastHeardNs(b, a)).toBe(got);
+    t.setUp(false);
+    let across = false;
+    t.message(b, a, () => (across = true));
+    sim.run(sim.now + 500_000_000);
+    expect(across).toBe(false); // not while the link is cut (lib/net may deliver it once healed)
+    expect(t.lastHeardNs(b, a)).toBe(got);
+    t.setUp(true);
+    sim.run();
+    const heard = t.lastHeardNs(b, a);
+    b.alive = false;
+    if (t instanceof NetTransport) (t as unknown as { net: Network }).net.hostCrashed(b);
+    let lost = false;
+    t.message(b, a, () => (lost = true));
+    t.message(a, b, () => (lost = true));
+    sim.run();
+    expect(lost).toBe(false);
+    expect(t.lastHeardNs(b, a)).toBe(heard);
+  });
+
+  it('bytes moving between two hosts count as heard, in either direction; the time of the last delivery after', () => {
+    const { sim, t, a, b } = make();
+    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    let done = -1;
+    ch.whenDelivered(ch.enqueue(10 * MB), () => (done = sim.now));
+    const during: number[] = [];
+    sim.schedule(20_000_000, () => during.push(t.lastHeardNs(a, b), t.lastHeardNs(b, a)));
+    sim.run();
+    expect(during).toEqual([20_000_000, 20_000_000]);
+    const after = t.lastHeardNs(a, b);
+    expect(after).toBeLessThanOrEqual(done);
+    expect(after).toBeGreaterThan(done - 200_000);
+    expect(t.lastHeardNs(b, a)).toBe(after);
+    const c = new Host('C', { sharedCpu: true });
+    expect(t.lastHeardNs(a, c)).toBe(0); // no stream between them
+  });
+
+  it('a crashed receiver takes the undelivered bytes with it: nothing arrives, the backlog is gone', () => {
+    const { sim, t, a, b } = make();
+    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    let delivered = false;
+    ch.whenDelivered(ch.enqueue(10 * MB), () => (delivered = true));
+    sim.schedule(1_000_000, () => {
+      b.alive = false;
+      t.hostDown(b);
+      if (t instanceof NetTransport) (t as unknown as { net: Network }).net.hostCrashed(b);
+    });
+    sim.run();
+    expect(delivered).toBe(false);
+    expect(ch.backlog).toBe(0);
+    expect(ch.delivered).toBeLessThan(10 * MB);
+  });
+});
+
+describe.each(setups())('replication transport (%s), with a third host', (_name, make) => {
+  /** A third host C beside A and B (on lib/net, on the same network). */
+  function withC(): ReturnType<typeof make> & { c: Host } {
+    const s = make();
+    const c = new Host('C', { sharedCpu: true });
+    const net = (s.t as unknown as { net?: Network }).net;
+    if (net !== undefined) net.addHost(c);
+    return { ...s, c };
+  }
+
+  it('hears per pair: another pair’s messages and streams say nothing about A and B', () => {
+    const { sim, t, a, b, c } = withC();
+    const ab = t.channel('ab', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    ab.whenDelivered(ab.enqueue(MB), () => undefined);
+    sim.run();
+    const quiet = t.lastHeardNs(a, b);
+    const cb = t.channel('cb', c, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    cb.enqueue(100 * MB);
+    let at = -1;
+    sim.schedule(50_000_000, () => t.message(c, a, () => (at = sim.now)));
+    sim.run(sim.now + 200_000_000);
+    expect(at).toBeGreaterThan(0);
+    expect(t.lastHeardNs(c, a)).toBe(at);
+    expect(t.lastHeardNs(c, b)).toBe(sim.now); // C's stream to B is moving
+    expect(t.lastHeardNs(a, b)).toBe(quiet);
+    expect(t.lastHeardNs(b, a)).toBe(quiet);
+    expect(t.lastHeardNs(a, c)).toBeLessThan(sim.now);
+  });
+
+  it('a crash of a host that is neither end leaves a stream alone', () => {
+    const { sim, t, a, b, c } = withC();
+    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    let at = -1;
+    ch.whenDelivered(ch.enqueue(MB), () => (at = sim.now));
+    sim.schedule(1_000_000, () => {
+      c.alive = false;
+      t.hostDown(c);
+      const net = (t as unknown as { net?: Network }).net;
+      if (net !== undefined) net.hostCrashed(c);
+    });
+    sim.run();
+    expect(Math.abs(at - (MB / goodputBytesPerNs + 100_000))).toBeLessThan(2_000);
+  });
+
+  it('a CPU-paced stream is as slow with several batches in flight as with one: the CPU share is split among them', () => {
+    const nsPerByte = 20; // 50 MB/s: below the link
+    const one = make();
+    const c1 = one.t.channel('s', one.a, one.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    let t1 = -1;
+    c1.whenDelivered(c1.enqueue(2 * MB), () => (t1 = one.sim.now));
+    one.sim.run();
+    const two = make();
+    const c2 = two.t.channel('s', two.a, two.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    c2.enqueue(MB);
+    let t2 = -1;
+    c2.whenDelivered(c2.enqueue(MB), () => (t2 = two.sim.now));
+    two.sim.run();
+    expect(Math.abs(t1 - 2 * MB * nsPerByte)).toBeLessThan(200_000);
+    expect(Math.abs(t2 - t1)).toBeLessThan(200_000);
+  });
+
+  it('a guest that starts computing mid-stream slows a CPU-paced stream from then on', () => {
+    const nsPerByte = 20;
+    const { sim, t, a, b } = make();
+    const ch = t.channel('s', a, b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    let at = -1;
+    ch.whenDelivered(ch.enqueue(2 * MB), () => (at = sim.now));
+    sim.schedule(20_000_000, () => a.cpu.claim('guest', 1)); // half of the 40 ms alone
+    sim.run();
+    // 1 MB at the whole core (20 ms), the other at half of it (40 ms).
+    expect(Math.abs(at - 60_000_000)).toBeLessThan(500_000);
+  });
+});
+
+describe('FluidLink: several streams on one link', () => {
+  const link = () => {
+    const sim = new Simulation();
+    return { sim, t: new FluidLink(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 100_000 }) };
+  };
+
+  it('carries bandwidth × efficiency × (1 − loss)', () => {
+    const sim = new Simulation();
+    expect(new FluidLink(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 0 }).goodputBytesPerNs).toBeCloseTo(goodputBytesPerNs, 12);
+    expect(new FluidLink(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 0, lossRate: 0.5 }).goodputBytesPerNs).toBeCloseTo(goodputBytesPerNs / 2, 12);
+  });
+
+  it('shares the goodput equally between two streams, and gives it all to the one left', () => {
+    const { sim, t } = link();
+    const [a1, a2, b] = [new Host('A1', { sharedCpu: true }), new Host('A2', { sharedCpu: true }), new Host('B', { sharedCpu: true })];
+    const c1 = t.channel('1', a1, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const c2 = t.channel('2', a2, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    let t1 = -1;
+    let t2 = -1;
+    c1.whenDelivered(c1.enqueue(MB), () => (t1 = sim.now));
+    c2.whenDelivered(c2.enqueue(2 * MB), () => (t2 = sim.now));
+    sim.run();
+    // Both at half rate until the first is done (2 MB moved), then the second alone for its last 1 MB.
+    const one = MB / goodputBytesPerNs;
+    expect(Math.abs(t1 - (2 * one + 100_000))).toBeLessThan(2_000);
+    expect(Math.abs(t2 - (3 * one + 100_000))).toBeLessThan(2_000);
+  });
+
+  it('two streams into one backup share its domain-0 CPU when receiving is CPU-paced', () => {
+    const { sim, t } = link();
+    const [a1, a2, b] = [new Host('A1', { sharedCpu: false }), new Host('A2', { sharedCpu: false }), new Host('B', { sharedCpu: false })];
+    const recvNsPerByte = 20; // 50 MB/s on a whole core: below the link's 117.5 MB/s
+    const c1 = t.channel('1', a1, b, { sendNsPerByte: 0, recvNsPerByte });
+    const c2 = t.channel('2', a2, b, { sendNsPerByte: 0, recvNsPerByte });
+    let t1 = -1;
+    let t2 = -1;
+    c1.whenDelivered(c1.enqueue(MB), () => (t1 = sim.now));
+    c2.whenDelivered(c2.enqueue(MB), () => (t2 = sim.now));
+    sim.run();
+    // One core for both: 25 MB/s each, so 1 MB takes 40 ms.
+    expect(Math.abs(t1 - (2 * MB * recvNsPerByte + 100_000))).toBeLessThan(50_000);
+    expect(Math.abs(t2 - t1)).toBeLessThan(50_000);
+  });
 });
