@@ -104,7 +104,8 @@ function detailRun(exp: MeasuredExperiment, spec: SweepSpec, rows: readonly Swee
  * defaults: a fixed cost that a grid key moves would not be fixed). Undefined when it has none.
  */
 export function fixedCostOf(exp: MeasuredExperiment, params: Readonly<Record<string, ParamValue>>): FixedCost | undefined {
-  if (exp.fixedCost === undefined) return undefined;
+  // A comparison (the engine a grid dimension) has no one engine's fixed cost.
+  if (exp.fixedCost === undefined || exp.sweep.engine === undefined) return undefined;
   const costs = hostCosts(resolveRunParams(exp.sweep.engine, exp.sweep.workload, params), exp.fixedCost.profile);
   const parts = exp.fixedCost.parts.map((p) => ({ key: `host.${p.cost}`, what: p.what, ms: costs[p.cost] / 1e6 }));
   return { spec: exp.fixedCost, parts, totalMs: parts.reduce((a, p) => a + p.ms, 0) };
