@@ -74,6 +74,27 @@ export class ProactiveRecovery {
     return this._state.records;
   }
 
+  /**
+   * The engine replaced host `host`'s active replica outside a recovery (after an activation): the
+   * meter's id of its active VM is now `activeId`, and a later recovery discards that one.
+   */
+  activeReplaced(host: number, activeId: string): void {
+    this.activeIds[host] = activeId;
+  }
+
+  /** Whether a recovery is running now (its five steps started and not all done). */
+  get running(): boolean {
+    return this._state.current !== null;
+  }
+
+  /**
+   * A recovery falls due now (the engine's own clock, instead of `start`): it starts at once, or
+   * when the one running ends.
+   */
+  due(): void {
+    this.event({ kind: 'due', atS: this.o.sim.now / 1e9 });
+  }
+
   /** Recoveries fall due every interval from now on. */
   start(): void {
     if (this.timer !== null) return;
