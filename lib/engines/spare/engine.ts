@@ -93,8 +93,13 @@ interface Activation {
 interface Barrier {
   readonly pos: number;
   readonly deadline: Nanos;
-  readonly then: () => void;
+  /** Also wait until every request up to the position has been answered. */
+  readonly answered: boolean;
+  readonly then: (ready: boolean) => void;
 }
+
+/** A request's key: its session and number. */
+const requestKey = (session: number, n: number): number => session * 2 ** 32 + n;
 
 /**
  * SPARE (Distler et al., NDSS '11): f + 1 hosts, each with a trusted replica manager, one active
@@ -206,6 +211,7 @@ function createSpare(ctx: EngineContext): EngineInstance {
     deliver: (rm, seq, req) => deliver(rm, seq, req),
     answer: (rm, req, reply) => {
       latencies.answered(req.session, req.n, sim.now);
+      outstanding.delete(requestKey(req.session, req.n));
       const a = activation;
       if (a !== null && a.target.kind === 'request' && a.target.session === req.session && a.target.n === req.n && a.decided === null) {
         a.decided = digestOf((reply as { payload: TcpReplyPayload }).payload.body);
@@ -231,6 +237,8 @@ function createSpare(ctx: EngineContext): EngineInstance {
   const handed = new Array<number>(n).fill(-1);
   const held: Array<Array<[number, GroupRequest]>> = hosts.map(() => []);
   const shadowLive = new Array<boolean>(n).fill(false);
+  /** Requests handed to the replicas and not answered yet: their positions, by key. */
+  const outstanding = new Map<number, number>();
   let barrier: Barrier | null = null;
 
   function deliver(h: number, seq: number, req: GroupRequest): void {
@@ -247,6 +255,7 @@ function createSpare(ctx: EngineContext): EngineInstance {
       lastLogged = seq;
       logSeq.push(seq);
       logReq.push(req);
+      outstanding.set(requestKey(req.session, req.n), seq);
       front.deliver(2 * n, seq, req); // the reference replica
     }
     front.deliver(voterOf.get(active[h]!)!, seq, req);
@@ -286,10 +295,10 @@ function createSpare(ctx: EngineContext): EngineInstance {
    * Hold every request after the last one handed anywhere; run `then` once every replica executed
    * up to it, or at `waitNs` with those that did not (they are then found faulty).
    */
-  function startBarrier(waitNs: Nanos, then: () => void): void {
+  function startBarrier(waitNs: Nanos, answered: boolean, then: (ready: boolean) => void): void {
     let pos = -1;
     for (let h = 0; h < n; h++) if (hostUp(h)) pos = Math.max(pos, handed[h]!);
-    barrier = { pos, deadline: sim.now + waitNs, then };
+    barrier = { pos, deadline: sim.now + waitNs, answered, then };
     pollBarrier();
   }
 
@@ -306,17 +315,19 @@ function createSpare(ctx: EngineContext): EngineInstance {
     for (const { vm, h } of executors()) if (!atBarrier(vm, h, b.pos)) ready = false;
     refVm.vcpu.sync();
     if (refVm.vcpu.queuedJobs > 0 || lastLogged < b.pos) ready = false;
+    if (b.answered) for (const seq of outstanding.values()) if (seq <= b.pos) ready = false;
     if (!ready && sim.now < b.deadline) {
       sim.schedule(BARRIER_POLL_NS, pollBarrier);
       return;
     }
-    b.then();
+    b.then(ready);
     barrier = null;
     for (let h = 0; h < n; h++) {
       const q = held[h]!;
       held[h] = [];
       for (const [seq, req] of q) hand(h, seq, req);
     }
+    takeDeferred();
   }
 
   // ——— verified updates ———
@@ -349,7 +360,13 @@ function createSpare(ctx: EngineContext): EngineInstance {
       pointsDeferred++;
       return;
     }
-    startBarrier(replyTimeoutNs, () => {
+    // An update covers only answered requests: a shadow activated later re-executes every request
+    // whose vote may still need it.
+    startBarrier(replyTimeoutNs, true, (ready) => {
+      if (!ready) {
+        pointsDeferred++;
+        return;
+      }
       const before = updates.records.length;
       updates.point();
       if (updates.records.length > before) roundPos.set(updates.records.length, barrier!.pos);
@@ -455,7 +472,7 @@ function createSpare(ctx: EngineContext): EngineInstance {
 
   /** An update's digests differed: once the shadows caught up, compare every executing replica's state at one position. */
   function compareStates(a: Activation): void {
-    startBarrier(ACTIVATION_DEADLINE_TIMEOUTS * replyTimeoutNs, () => {
+    startBarrier(ACTIVATION_DEADLINE_TIMEOUTS * replyTimeoutNs, false, () => {
       const pos = barrier!.pos;
       // A replica that did not reach the position in time is not compared (an active one is faulty).
       const ex = executors().filter((e) => {
