@@ -25,13 +25,13 @@ type Rec = Record<string, number | string | boolean | null>;
 
 describe('engine spare', { timeout: 300_000 }, () => {
   it('serves the kvstore on f + 1 active replicas with a paused shadow each, every update accepted and applied', () => {
-    const r = runScenario({ engine: 'spare', workload: 'kvstore', params: { 'vm.memoryMiB': 8, 'run.durationS': 3, 'spare.updateIntervalMs': 200 } });
+    const r = runScenario({ engine: 'spare', workload: 'kvstore', params: { 'vm.memoryMiB': 4, 'run.durationS': 2, 'workload.clients': 6, 'spare.updateIntervalMs': 200 } });
     expect(r.metrics).toMatchObject({ activeReplicas: 2, passiveReplicas: 2, hostsReserved: 2, vmsReserved: 4, wrongReplies: 0, unansweredRequests: 0, serviceLost: false, activations: 0 });
     expect(r.invariants).toMatchObject({ noWrongReply: true, repliesConsistent: true, shadowsConsistent: true, faultBoundHeld: true });
-    expect(r.metrics.opsCompleted as number).toBeGreaterThan(1000);
+    expect(r.metrics.opsCompleted as number).toBeGreaterThan(500);
     // An update point every 200 ms before the end; every one decided before the end is accepted.
-    expect(r.metrics.updates).toBe(14);
-    expect(r.metrics.updatesAccepted as number).toBeGreaterThanOrEqual(13);
+    expect(r.metrics.updates).toBe(10);
+    expect(r.metrics.updatesAccepted as number).toBeGreaterThanOrEqual(9);
     expect(r.metrics.updatePointsSkipped).toBe(0);
     expect(r.metrics.updatePagesMean as number).toBeGreaterThan(0);
     expect(r.metrics).not.toHaveProperty('activationMs');
@@ -43,8 +43,8 @@ describe('engine spare', { timeout: 300_000 }, () => {
 
   it('is deterministic', () => {
     const params = { 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'corrupt-state', 'faults.byzantineAtS': 0.6 };
-    const a = spareAlone(params, 5);
-    const b = spareAlone(params, 5);
+    const a = spareAlone({ ...params, 'run.durationS': 1 }, 5);
+    const b = spareAlone({ ...params, 'run.durationS': 1 }, 5);
     expect(JSON.stringify(a.metrics)).toBe(JSON.stringify(b.metrics));
     expect(JSON.stringify(a.series.activations)).toBe(JSON.stringify(b.series.activations));
   });
@@ -98,7 +98,7 @@ describe('engine spare', { timeout: 300_000 }, () => {
           expect(r.metrics.serviceLost).toBe(false);
         },
       ),
-      { numRuns: 6, seed: 7 },
+      { numRuns: 5, seed: 7 },
     );
   }, 600_000);
 
@@ -116,7 +116,7 @@ describe('engine spare', { timeout: 300_000 }, () => {
           expect(r.metrics.serviceLost).toBe(false);
         },
       ),
-      { numRuns: 5, seed: 2 },
+      { numRuns: 4, seed: 2 },
     );
   }, 600_000);
 
@@ -150,15 +150,16 @@ describe('engine spare', { timeout: 300_000 }, () => {
 
   it('fault-free, its CPU against active approaches (f + 1)/(2f + 1) as updates become rare; its memory does not', () => {
     for (const f of [1, 2]) {
-      const base = { 'spare.f': f, 'run.durationS': 2, 'workload.clients': 8, 'spare.recoveryIntervalS': 0 };
-      const active = spareAlone({ 'active.f': f, 'run.durationS': 2, 'workload.clients': 8 }, 1, 'active').metrics;
+      const base = { 'spare.f': f, 'run.durationS': 1, 'workload.clients': 6, 'spare.recoveryIntervalS': 0 };
+      const active = spareAlone({ 'active.f': f, 'run.durationS': 1, 'workload.clients': 6 }, 1, 'active').metrics;
       const ratio = (interval: number): number => (spareAlone({ ...base, 'spare.updateIntervalMs': interval }).metrics.cpuSeconds as number) / (active.cpuSeconds as number);
       const frequent = ratio(20);
-      const rare = ratio(5000);
+      const rareRun = spareAlone({ ...base, 'spare.updateIntervalMs': 60_000 }).metrics;
+      const rare = (rareRun.cpuSeconds as number) / (active.cpuSeconds as number);
       const target = (f + 1) / (2 * f + 1);
       expect(frequent).toBeGreaterThan(rare);
       expect(Math.abs(rare - target)).toBeLessThan(0.05);
-      const mem = (spareAlone({ ...base, 'spare.updateIntervalMs': 5000 }).metrics.memoryGiBSeconds as number) / (active.memoryGiBSeconds as number);
+      const mem = (rareRun.memoryGiBSeconds as number) / (active.memoryGiBSeconds as number);
       // 2(f + 1) VMs hold memory against 2f + 1: paused shadows keep their RAM.
       expect(mem).toBeCloseTo((2 * f + 2) / (2 * f + 1), 2);
     }
