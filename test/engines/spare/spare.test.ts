@@ -158,7 +158,10 @@ describe('engine spare', { timeout: 300_000 }, () => {
       const rare = (rareRun.cpuSeconds as number) / (active.cpuSeconds as number);
       const target = (f + 1) / (2 * f + 1);
       expect(frequent).toBeGreaterThan(rare);
-      expect(Math.abs(rare - target)).toBeLessThan(0.05);
+      // Within 10 % of it: replica-manager messages grow faster than the hosts (every RM talks to
+      // every other), so with no update at all SPARE's share is a little below (f + 1)/(2f + 1).
+      expect(Math.abs(rare / target - 1)).toBeLessThan(0.1);
+      expect(frequent / rare).toBeGreaterThan(1.3);
       const mem = (rareRun.memoryGiBSeconds as number) / (active.memoryGiBSeconds as number);
       // 2(f + 1) VMs hold memory against 2f + 1: paused shadows keep their RAM.
       expect(mem).toBeCloseTo((2 * f + 2) / (2 * f + 1), 2);
