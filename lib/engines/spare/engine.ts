@@ -20,7 +20,7 @@ import {
 import { ms, s, type Nanos } from '../../sim/index.js';
 import type { SeriesRecord } from '../../metrics/index.js';
 import type { PageMemory, VM } from '../../vm/index.js';
-import { ReplicatedFrontEnd } from '../active/front-end.js';
+import { ReplicatedFrontEnd } from '../replicated-front-end.js';
 import type { EngineContext, EngineDef, EngineInstance, RunLayout } from '../engine.js';
 import { hostCosts } from '../host-profiles.js';
 import { ResourceMeter } from '../resources.js';
