@@ -126,7 +126,9 @@ export const spareEngine: EngineDef = {
       throw new InputError('vm.netBufferMiB', 'spare’s state updates carry the service’s state, not the guest kernel’s network buffers', '0');
     return { 'vm.netBufferMiB': 0 };
   },
-  faultKeys: ['faults.hostCrashAtS', 'faults.vmCrashAtS', 'faults.rmCrashAtS', 'faults.targetHost'],
+  // Crashes of faults.targetHost's host, its active replica or its RM; no partitions (there is no one link).
+  faultKinds: ['hostCrash', 'vmCrash', 'rmCrash'],
+  targetsHosts: true,
   create: (ctx) => createSpare(ctx),
 };
 
@@ -694,17 +696,14 @@ function createSpare(ctx: EngineContext): EngineInstance {
             injected.push({ host: target, atS: sim.now / 1e9 });
             vm.crash();
             countReplicas();
+          } else if (fault.kind === 'rmCrash') {
+            injected.push({ host: target, atS: sim.now / 1e9 });
+            group.crash(target);
+            updates.hostDown(target);
+            countReplicas();
           } else throw new Error(`spare cannot apply a ${fault.kind} fault`);
         });
       }
-      const rmAt = params.optNum('faults.rmCrashAtS');
-      if (rmAt !== undefined)
-        sim.at(rmAt * 1e9, () => {
-          injected.push({ host: target, atS: sim.now / 1e9 });
-          group.crash(target);
-          updates.hostDown(target);
-          countReplicas();
-        });
       // Which replicas the scenario's Byzantine fault strikes (the same choice: highest host first).
       const byz = byzantineFault(params, ctx.durationNs / 1e9);
       if (byz !== null)
