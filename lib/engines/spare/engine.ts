@@ -4,6 +4,7 @@ import type { TcpReplyPayload, TcpRequestPayload } from '../../net/tcp.js';
 import { InputError } from '../../params/index.js';
 import { ReplicationGroup, digestOf, type GroupRequest } from '../../replication/index.js';
 import {
+  ChangeRecorder,
   ProactiveRecovery,
   ShadowConsistency,
   ShadowReplica,
@@ -334,8 +335,12 @@ function createSpare(ctx: EngineContext): EngineInstance {
 
   // ——— verified updates ———
   const shadows = standby.map((vm, h) => new ShadowReplica({ sim, id: vm.name, host: h, vm, costs, meter: shadowMeter }));
-  // Each shadow starts equal to the reference replica: both loaded the same store.
+  // Each shadow starts equal to the reference replica: both loaded the same store. A shadow made
+  // later is checked from its image on, with the reference's changes recorded since.
   const checks = shadows.map((sh) => new ShadowConsistency(refVm.memory, sh.vm.memory));
+  const recorder = new ChangeRecorder(refVm.memory);
+  /** Images new shadows were made from (verified state as of `seq`), until their check starts. */
+  const shadowImages = new Map<VM, { memory: PageMemory; seq: number }>();
   const roundPos = new Map<number, number>([[0, -1]]);
   const seenUpdateSuspicion = new Set<number>();
   const updates = new VerifiedUpdates({
@@ -371,9 +376,31 @@ function createSpare(ctx: EngineContext): EngineInstance {
       }
       const before = updates.records.length;
       updates.point();
-      if (updates.records.length > before) roundPos.set(updates.records.length, barrier!.pos);
+      if (updates.records.length > before) {
+        const seq = updates.records.length;
+        roundPos.set(seq, barrier!.pos);
+        recorder.point(seq);
+        checkNewShadows();
+      }
       trimLog();
     });
+  }
+
+  /** Start the consistency check of every shadow made since the last point (the reference is quiet now). */
+  function checkNewShadows(): void {
+    let keep = Infinity;
+    for (let h = 0; h < n; h++) {
+      const shadow = updates.host(h).shadow;
+      const img = shadowImages.get(shadow.vm);
+      if (hostUp(h) && !updates.checked(h) && img !== undefined && shadow.state !== 'activating' && shadow.state !== 'active' && shadow.state !== 'discarded') {
+        updates.setCheck(h, ShadowConsistency.fromImage(refVm.memory, shadow.vm.memory, img, shadow.appliedSeq, recorder));
+        shadowImages.delete(shadow.vm);
+      }
+      keep = Math.min(keep, shadow.appliedSeq);
+    }
+    for (const img of shadowImages.values()) keep = Math.min(keep, img.seq);
+    // An image being made (a recovery's checkpoint, an activation's caught-up shadows) may be older.
+    if (activation === null && recovery?.running !== true) recorder.trim(keep);
   }
 
   // ——— suspicion, activation, decision, replacement ———
@@ -584,7 +611,7 @@ function createSpare(ctx: EngineContext): EngineInstance {
       const img = a.images.get(h)!;
       const id = `shadow-${++shadowCounter}`;
       pending++;
-      ShadowReplica.restore({ sim, id, host: h, costs, meter: shadowMeter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => newVm(h, m, id) }, (sh) => {
+      ShadowReplica.restore({ sim, id, host: h, costs, meter: shadowMeter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => newVm(h, m, id, img.seq) }, (sh) => {
         updates.setShadow(h, sh);
         standby[h] = sh.vm;
         done();
@@ -594,10 +621,11 @@ function createSpare(ctx: EngineContext): EngineInstance {
     done();
   }
 
-  function newVm(h: number, memory: PageMemory, id: string): VM {
+  function newVm(h: number, memory: PageMemory, id: string, seq: number): VM {
     const vm = spawn(h, 0, memory, id);
     everyVm.add(vm);
     enrol(vm, h);
+    shadowImages.set(vm, { memory: memory.clone(), seq });
     return vm;
   }
 
@@ -618,7 +646,7 @@ function createSpare(ctx: EngineContext): EngineInstance {
           updates,
           intervalNs: s(recoveryS),
           activeIds: active.map((vm) => vm.name),
-          makeVm: (h, memory, id) => newVm(h, memory, id),
+          makeVm: (h, memory, id, seq) => newVm(h, memory, id, seq),
           switchExecution: (h, _from, to, sinceSeq, done) => {
             active[h] = to;
             standby[h] = updates.host(h).shadow.vm;
@@ -739,6 +767,7 @@ function createSpare(ctx: EngineContext): EngineInstance {
       const faultLatency = latencies.faultLatencyMs(windows, endNs);
       updates.close();
       for (const c of checks) c.close();
+      recorder.close();
       return {
         metrics: {
           ...meter.report(endNs, { hostsReserved: n, guestCpuNs, hostLinkBytes: network.hostLinkBytes() }),
@@ -755,6 +784,8 @@ function createSpare(ctx: EngineContext): EngineInstance {
           updates: updates.records.length,
           updatesAccepted: updates.records.filter((r) => r.accepted.some((x) => x)).length,
           updatePointsSkipped: updates.skipped + pointsDeferred,
+          shadowsChecked: updates.consistencyChecks.shadows,
+          shadowComparisons: updates.consistencyChecks.comparisons,
           updatePagesMean: updates.records.length > 0 ? updates.records.reduce((x, r) => x + Math.max(...r.pages), 0) / updates.records.length : 0,
         },
         invariants: {

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isInputError } from '../../../lib/params/index.js';
 import { faultSchedule } from '../../../lib/faults/index.js';
-import { getEngine, resolveRunParams, runScenario, simulate, type SimulationOutcome } from '../../../lib/scenario/index.js';
+import { buildRun, getEngine, resolveRunParams, runScenario, simulate, type SimulationOutcome } from '../../../lib/scenario/index.js';
 import { getWorkload } from '../../../workloads/index.js';
 
 /** A short spare run in a small VM (the store needs ≈ 2 MiB), alone (no twins): what the property tests use. */
@@ -146,6 +146,33 @@ describe('engine spare', { timeout: 300_000 }, () => {
     expect(never.invariants.faultBoundHeld).toBe(false);
     expect(never.invariants.noWrongReply).toBe(true);
     expect(never.metrics.recoveries).toBe(0);
+  });
+
+  it('shadows made later from verified state are checked too: a byte changed in one makes shadowsConsistent false', () => {
+    const run = (sabotage: boolean) => {
+      const p = resolveRunParams('spare', 'kvstore', { 'vm.memoryMiB': 4, 'run.durationS': 2, 'workload.clients': 4, 'spare.recoveryIntervalS': 0.4, 'spare.updateIntervalMs': 100 });
+      const b = buildRun(getEngine('spare'), getWorkload('kvstore'), p, 1, []);
+      let hit = '';
+      if (sabotage)
+        // The first recovery's new shadow (host A), made at ≈ 1.1 s, is paused until host A's next recovery.
+        b.sim.at(1.45e9, () => {
+          const vm = b.services[0]!.vms.find((v) => v.name === 'recovered-1')!;
+          hit = `${vm.name} ${vm.status}`;
+          // A write by the shadow's own guest (nothing but updates may change a shadow).
+          const at = 3 * vm.memory.pageBytes + 7;
+          vm.memory.writeBytes(at, Uint8Array.of(vm.memory.readBytes(at, 1)[0]! ^ 0xff));
+        });
+      const out = b.run();
+      return { out, hit };
+    };
+    const clean = run(false).out;
+    expect(clean.metrics.recoveries as number).toBeGreaterThanOrEqual(2);
+    expect(clean.invariants.shadowsConsistent).toBe(true);
+    // The two shadows of the start and the two the recoveries made.
+    expect(clean.metrics.shadowsChecked).toBe(4);
+    const bad = run(true);
+    expect(bad.hit).toBe('recovered-1 paused');
+    expect(bad.out.invariants.shadowsConsistent).toBe(false);
   });
 
   it('fault-free, its CPU against active approaches (f + 1)/(2f + 1) as updates become rare; its memory does not', () => {
