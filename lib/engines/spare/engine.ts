@@ -611,7 +611,7 @@ function createSpare(ctx: EngineContext): EngineInstance {
       const img = a.images.get(h)!;
       const id = `shadow-${++shadowCounter}`;
       pending++;
-      ShadowReplica.restore({ sim, id, host: h, costs, meter: shadowMeter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => newVm(h, m, id, img.seq) }, (sh) => {
+      ShadowReplica.restore({ sim, id, host: h, costs, meter: shadowMeter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => newVm(h, m, id, img.seq, img.memory) }, (sh) => {
         updates.setShadow(h, sh);
         standby[h] = sh.vm;
         done();
@@ -621,11 +621,12 @@ function createSpare(ctx: EngineContext): EngineInstance {
     done();
   }
 
-  function newVm(h: number, memory: PageMemory, id: string, seq: number): VM {
+  /** A new shadow's VM on host `h` with `memory`, a copy of `image` (verified state as of update `seq`). */
+  function newVm(h: number, memory: PageMemory, id: string, seq: number, image: PageMemory): VM {
     const vm = spawn(h, 0, memory, id);
     everyVm.add(vm);
     enrol(vm, h);
-    shadowImages.set(vm, { memory: memory.clone(), seq });
+    shadowImages.set(vm, { memory: image, seq });
     return vm;
   }
 
@@ -646,7 +647,7 @@ function createSpare(ctx: EngineContext): EngineInstance {
           updates,
           intervalNs: s(recoveryS),
           activeIds: active.map((vm) => vm.name),
-          makeVm: (h, memory, id, seq) => newVm(h, memory, id, seq),
+          makeVm: (h, memory, id, seq, image) => newVm(h, memory, id, seq, image),
           switchExecution: (h, _from, to, sinceSeq, done) => {
             active[h] = to;
             standby[h] = updates.host(h).shadow.vm;

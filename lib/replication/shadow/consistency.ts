@@ -140,11 +140,12 @@ export class ShadowConsistency {
    * A check for a shadow made after the start from `image` (verified state as of point
    * `image.seq`), which has applied updates up to `shadowSeq` since. Called right after update point
    * `recorder.lastPoint` was recorded, before the reference writes again: the mirror is the image
-   * with the recorded changes up to `shadowSeq`, the later ones are pending, and the shadow is
-   * compared with it in full now (O(VM size), once per new shadow).
+   * (taken over, not copied: nothing else may use it) with the recorded changes up to `shadowSeq`,
+   * the later ones are pending, and the shadow is compared with it in full now (O(VM size), once
+   * per new shadow).
    */
   static fromImage(source: PageMemory, shadow: PageMemory, image: { readonly memory: PageMemory; readonly seq: number }, shadowSeq: number, recorder: ChangeRecorder): ShadowConsistency {
-    const mirror = image.memory.clone();
+    const mirror = image.memory;
     const pb = mirror.pageBytes;
     const pending: ChangeSet[] = [];
     for (const set of recorder.after(image.seq)) {

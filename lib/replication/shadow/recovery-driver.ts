@@ -22,8 +22,11 @@ export interface ProactiveRecoveryOptions {
   readonly intervalNs: Nanos;
   /** The meter's ids of the hosts' active VMs at the start (the shadows' are their own `id`). */
   readonly activeIds: readonly string[];
-  /** Build a VM on host `host` with exactly `memory` (a new shadow from verified state as of update `seq`). */
-  readonly makeVm: (host: number, memory: PageMemory, id: string, seq: number) => VM;
+  /**
+   * Build a VM on host `host` with exactly `memory` (a new shadow from verified state as of update
+   * `seq`, a copy of `image`, which nothing uses afterwards).
+   */
+  readonly makeVm: (host: number, memory: PageMemory, id: string, seq: number, image: PageMemory) => VM;
   /**
    * Step 4: move service execution on `host` from the old active VM to the activated shadow's VM —
    * re-executing the ordered requests since update `sinceSeq` (the last one the shadow applied; 0:
@@ -145,7 +148,7 @@ export class ProactiveRecovery {
       case 'create-shadow': {
         const img = this.image!;
         ShadowReplica.restore(
-          { sim, id: a.vm, host: h, costs, meter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => this.o.makeVm(h, m, a.vm, img.seq) },
+          { sim, id: a.vm, host: h, costs, meter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => this.o.makeVm(h, m, a.vm, img.seq, img.memory) },
           (s) => {
             this.created = s;
             this.done(a);
