@@ -240,8 +240,8 @@ function createSpare(ctx: EngineContext): EngineInstance {
   const handed = new Array<number>(n).fill(-1);
   const held: Array<Array<[number, GroupRequest]>> = hosts.map(() => []);
   const shadowLive = new Array<boolean>(n).fill(false);
-  /** Requests handed to the replicas and not answered yet: their positions, by key. */
-  const outstanding = new Map<number, number>();
+  /** Requests handed to the replicas and not answered yet: their positions and when, by key. */
+  const outstanding = new Map<number, { seq: number; since: Nanos }>();
   let barrier: Barrier | null = null;
 
   function deliver(h: number, seq: number, req: GroupRequest): void {
@@ -258,7 +258,7 @@ function createSpare(ctx: EngineContext): EngineInstance {
       lastLogged = seq;
       logSeq.push(seq);
       logReq.push(req);
-      outstanding.set(requestKey(req.session, req.n), seq);
+      outstanding.set(requestKey(req.session, req.n), { seq, since: sim.now });
       front.deliver(2 * n, seq, req); // the reference replica
     }
     front.deliver(voterOf.get(active[h]!)!, seq, req);
@@ -318,7 +318,8 @@ function createSpare(ctx: EngineContext): EngineInstance {
     for (const { vm, h } of executors()) if (!atBarrier(vm, h, b.pos)) ready = false;
     refVm.vcpu.sync();
     if (refVm.vcpu.queuedJobs > 0 || lastLogged < b.pos) ready = false;
-    if (b.answered) for (const seq of outstanding.values()) if (seq <= b.pos) ready = false;
+    // A request unanswered for longer than an activation may take no longer holds updates back.
+    if (b.answered) for (const o of outstanding.values()) if (o.seq <= b.pos && sim.now - o.since < ACTIVATION_DEADLINE_TIMEOUTS * replyTimeoutNs) ready = false;
     if (!ready && sim.now < b.deadline) {
       sim.schedule(BARRIER_POLL_NS, pollBarrier);
       return;
