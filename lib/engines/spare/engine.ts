@@ -130,6 +130,9 @@ export const spareEngine: EngineDef = {
   // Crashes of faults.targetHost's host, its active replica or its RM; no partitions (there is no one link).
   faultKinds: ['hostCrash', 'vmCrash', 'rmCrash'],
   targetsHosts: true,
+  // Within f faulty replicas per window of (f + 1) × spare.recoveryIntervalS.
+  tolerates: ['hostCrash', 'vmCrash', 'rmCrash', 'byzantine'],
+  faultBudget: (p) => p.num('spare.f'),
   create: (ctx) => createSpare(ctx),
 };
 
@@ -193,16 +196,18 @@ function createSpare(ctx: EngineContext): EngineInstance {
       if (vm !== active[h] && !isShadow) return; // no longer executing
       const pl = p.payload as TcpReplyPayload;
       const digest = digestOf(pl.body);
-      group.replicaReplied(h, p.client, pl.requestId, p, p.bytes, digest, v);
       let m = recent.get(v);
       if (m === undefined) recent.set(v, (m = new Map()));
       m.set(p.client, { n: pl.requestId, digest });
+      // The ballot first: this reply may decide the vote, and the decision judges every ballot.
       const a = activation;
-      if (a !== null && a.target.kind === 'request' && a.target.session === p.client && a.target.n === pl.requestId) {
+      const target = a !== null && a.target.kind === 'request' && a.target.session === p.client && a.target.n === pl.requestId;
+      if (target) {
         if (!a.ballots.has(v)) a.ballots.set(v, digest);
         if (isShadow && !a.doneAt.has(h)) a.doneAt.set(h, sim.now);
-        checkActivation(a);
       }
+      group.replicaReplied(h, p.client, pl.requestId, p, p.bytes, digest, v);
+      if (target) checkActivation(a);
     },
   };
   const group: ReplicationGroup = new ReplicationGroup({
