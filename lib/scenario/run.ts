@@ -71,7 +71,9 @@ export function runScenario(req: RunRequest): RunResult {
     const overhead = overheadPct(preset, main.metrics, twin.metrics);
     if (overhead !== undefined) metrics.overheadPct = overhead;
   }
-  if (engine.name === 'spare') Object.assign(metrics, savingsAgainstActive(preset, params, seed, faults, main.metrics));
+  // `run.twin` = false (where the key exists) skips every twin, and with it the savings.
+  const twins = !(params.has('run.twin') && params.bool('run.twin') === false);
+  if (engine.name === 'spare' && twins) Object.assign(metrics, savingsAgainstActive(preset, params, seed, faults, main.metrics));
   metrics.wallMs = performance.now() - t0;
   return {
     engine: engine.name as EngineName,
