@@ -71,9 +71,8 @@ export function runScenario(req: RunRequest): RunResult {
     const overhead = overheadPct(preset, main.metrics, twin.metrics);
     if (overhead !== undefined) metrics.overheadPct = overhead;
   }
-  // `run.twin` = false (where the key exists) skips every twin, and with it the savings.
-  const twins = !(params.has('run.twin') && params.bool('run.twin') === false);
-  if (engine.name === 'spare' && twins) Object.assign(metrics, savingsAgainstActive(preset, params, seed, faults, main.metrics));
+  // SPARE's active twin, for its savings (`run.twin` = false skips it and them).
+  if (engine.name === 'spare' && twinsWanted(params)) Object.assign(metrics, savingsAgainstActive(preset, params, seed, faults, main.metrics));
   metrics.wallMs = performance.now() - t0;
   return {
     engine: engine.name as EngineName,

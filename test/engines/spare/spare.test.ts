@@ -41,6 +41,14 @@ describe('engine spare', { timeout: 300_000 }, () => {
     expect(r.series.replicas![0]).toEqual({ timeS: 0, active: 2, passive: 2 });
   });
 
+  it('run.twin = false skips the active twin and leaves the savings out', () => {
+    const r = runScenario({ engine: 'spare', workload: 'kvstore', params: { 'vm.memoryMiB': 4, 'run.durationS': 0.5, 'workload.clients': 2, 'run.twin': false } });
+    expect(r.metrics).not.toHaveProperty('resourceSavingsPct');
+    expect(r.metrics).not.toHaveProperty('memorySavingsPct');
+    expect(r.metrics).not.toHaveProperty('overheadPct');
+    expect(r.invariants.shadowsConsistent).toBe(true);
+  });
+
   it('is deterministic', () => {
     const params = { 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'corrupt-state', 'faults.byzantineAtS': 0.6 };
     const a = spareAlone({ ...params, 'run.durationS': 1 }, 5);
