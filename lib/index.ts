@@ -53,6 +53,7 @@ export { DEFAULT_LAYOUT, type EngineDef, type EngineContext, type EngineInstance
 export { unprotectedEngine } from './engines/unprotected/index.js';
 export { remusEngine, REMUS_PARAMS } from './engines/remus/index.js';
 export { activeEngine } from './engines/active/index.js';
+export { spareEngine } from './engines/spare/index.js';
 export { migrationEngine, POLICIES, POLICY_NAMES, MIGRATION_PARAMS, type Policy } from './engines/migration/index.js';
 export { HOST_PROFILES, HOST_PROFILE_NAMES, HOST_COST_NAMES, HOST_PARAMS, hostCosts, profileCosts, type HostCosts, type HostCostName, type HostProfile, type HostProfileName } from './engines/host-profiles.js';
 export { FAULT_PARAMS, FAULT_KINDS, FAULT_CLASSES, BYZANTINE_KINDS, faultSchedule, type FaultKind, type FaultClass, type ByzantineKind, type ScheduledFault } from './faults/index.js';

@@ -14,6 +14,7 @@ const modules = [
   ['remus.mjs', 'benchRemus'],
   ['sweep.mjs', 'benchSweep'],
   ['active.mjs', 'benchActive'],
+  ['spare.mjs', 'benchSpare'],
 ];
 
 const entries = [];

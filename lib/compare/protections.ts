@@ -42,6 +42,7 @@ export function paramsFor(engine: string, params: Readonly<Record<string, ParamV
 /** Hosts and running replicas of a protection's run with these parameters. */
 export function shapeOf(engine: EngineDef, workload: string, params: Readonly<Record<string, ParamValue>>): { hosts: number; activeReplicas: number; faultBudget: number } {
   const p = resolveRunParams(engine.name, workload, paramsFor(engine.name, params));
-  const hosts = engine.name === 'unprotected' ? 1 : (engine.layout?.(p).hosts.length ?? 2);
+  // An engine that targets hosts runs one replica per host (spare's layout adds a host for its check's reference replica).
+  const hosts = engine.name === 'unprotected' ? 1 : engine.targetsHosts === true ? (engine.replicas?.(p).active ?? 1) : (engine.layout?.(p).hosts.length ?? 2);
   return { hosts, activeReplicas: engine.replicas?.(p).active ?? 1, faultBudget: engine.faultBudget?.(p) ?? 1 };
 }

@@ -3,7 +3,7 @@ import type { Network, Service } from '../net/index.js';
 import type { ParamSpec, ParamValue, Params } from '../params/index.js';
 import type { SeriesRecord } from '../metrics/records.js';
 import type { RandomStream, Simulation } from '../sim/index.js';
-import type { Host, VM } from '../vm/index.js';
+import type { Host, PageMemory, VM } from '../vm/index.js';
 
 /**
  * The machines a run of an engine needs: its hosts, the guest VMs on them and the services those VMs
@@ -57,6 +57,12 @@ export interface EngineContext {
   readonly rng: RandomStream;
   /** Simulated run length (ns). */
   readonly durationNs: number;
+  /**
+   * A new guest VM of service `service` on host `host` (an index into `hosts`), holding exactly
+   * `memory` — a VM created from a saved image (SPARE's new shadows). Its program is the workload's,
+   * set up as if restored from that image: nothing is loaded into `memory`. It starts paused.
+   */
+  readonly spawnGuest?: (host: number, service: number, memory: PageMemory, name: string) => VM;
 }
 
 /** What an engine reports at the end of a run. */

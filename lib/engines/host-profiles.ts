@@ -1,5 +1,6 @@
 import { InputError, enumParam, numberParam, type ParamSpec, type Params } from '../params/index.js';
 import { LOG_DIRTY_TRAP_NS } from '../vm/index.js';
+import { MODERN_SHADOW_COSTS, XEN_2008_SHADOW_COSTS } from '../replication/shadow/costs.js';
 import { ARP_REDIRECT_NS, DOM0_CPU_NS_PER_BYTE, SOURCE_SUSPEND_NS, TARGET_STARTUP_NS } from './migration/costs.js';
 import {
   BITMAP_SCAN_NS_PER_VM_PAGE,
@@ -46,13 +47,13 @@ export interface HostCosts {
   readonly xorRleNsPerPage: number;
   /** gzip of one page. */
   readonly gzipNsPerPage: number;
-  /** Pausing a running VM (no guest involvement): a replica kept passive. */
+  /** Pausing a running VM (no guest involvement): a SPARE shadow after an update. */
   readonly pauseNs: number;
-  /** Unpausing a paused VM. */
+  /** Unpausing a paused VM: a SPARE shadow woken for an update or activated. */
   readonly unpauseNs: number;
-  /** Applying one page of a state update to a paused replica's memory. */
+  /** Copying one page of a verified state update into a woken shadow. */
   readonly applyNsPerPage: number;
-  /** Creating a fresh VM (domain, devices, memory) ready to receive state. */
+  /** Creating a VM from saved state, until it exists paused (a new SPARE shadow; its written pages cost applyNsPerPage each). */
   readonly vmCreateNs: number;
 }
 
@@ -88,10 +89,10 @@ export const HOST_COST_INFO: ReadonlyArray<{ readonly name: HostCostName; readon
   { name: 'checkpointCommitNs', unit: 'ns', what: 'per checkpoint: the backup processes its tail and commits before acknowledging' },
   { name: 'xorRleNsPerPage', unit: 'ns per page', what: 'checkpoint compression: XOR with the cached copy + run-length encoding' },
   { name: 'gzipNsPerPage', unit: 'ns per page', what: 'checkpoint compression: gzip fallback of the hybrid' },
-  { name: 'pauseNs', unit: 'ns', what: 'pausing a running VM (a passive replica)' },
-  { name: 'unpauseNs', unit: 'ns', what: 'unpausing a paused VM' },
-  { name: 'applyNsPerPage', unit: 'ns per page', what: 'applying one page of a state update to a paused replica' },
-  { name: 'vmCreateNs', unit: 'ns', what: 'creating a fresh VM ready to receive state' },
+  { name: 'pauseNs', unit: 'ns', what: 'pausing a running VM (a SPARE shadow, after each update)' },
+  { name: 'unpauseNs', unit: 'ns', what: 'unpausing a paused VM (a SPARE shadow woken for an update, or activated)' },
+  { name: 'applyNsPerPage', unit: 'ns per page', what: 'copying one page of a verified state update into a woken shadow' },
+  { name: 'vmCreateNs', unit: 'ns', what: 'creating a VM from saved state (a new SPARE shadow; its written pages cost applyNsPerPage each)' },
 ];
 
 export const HOST_COST_NAMES: readonly HostCostName[] = HOST_COST_INFO.map((c) => c.name);
@@ -124,10 +125,10 @@ export const HOST_PROFILES: Readonly<Record<HostProfileName, HostProfile>> = {
       checkpointCommitNs: { value: CHECKPOINT_COMMIT_NS, source: est('remus-2008’s C3 transmit intercept') },
       xorRleNsPerPage: { value: XOR_RLE_NS_PER_PAGE, source: est('as remus-2008') },
       gzipNsPerPage: { value: GZIP_NS_PER_PAGE, source: est('as remus-2008') },
-      pauseNs: { value: STOCK_SUSPEND_RESUME_NS / 2, source: est('half of C7’s stock suspend/resume (30–40 ms)') },
-      unpauseNs: { value: STOCK_SUSPEND_RESUME_NS / 2, source: est('half of C7’s stock suspend/resume (30–40 ms)') },
-      applyNsPerPage: { value: PAGE_COPY_NS, source: est('remus-2008’s C3 pause slope: map and copy one page') },
-      vmCreateNs: { value: 2_000_000_000, source: est('Xen toolstack domain creation with a vif and disks: 1–2.5 s (xl, rump kernels, xen mirageos-devel list, Dec 2014); xm of 2005 was no faster') },
+      pauseNs: { value: XEN_2008_SHADOW_COSTS.pauseNs, source: 'as remus-2008 (the same Xen generation): Xen suspend signalled over an event channel, idle guest, 1 ms (xen-devel, July 2008)' },
+      unpauseNs: { value: XEN_2008_SHADOW_COSTS.unpauseNs, source: est('as remus-2008: the same event-channel round trip back, 1 ms') },
+      applyNsPerPage: { value: XEN_2008_SHADOW_COSTS.applyNsPerPage, source: est('as remus-2008: C3’s map-and-copy slope, 3.7 µs, in the other direction') },
+      vmCreateNs: { value: XEN_2008_SHADOW_COSTS.vmCreateNs, source: 'as remus-2008: stock Xen restore of a VM, 550 ms (LightVM, SOSP ’17)' },
     },
   },
   'remus-2008': {
@@ -147,10 +148,10 @@ export const HOST_PROFILES: Readonly<Record<HostProfileName, HostProfile>> = {
       checkpointCommitNs: { value: CHECKPOINT_COMMIT_NS, source: 'C3 transmit intercept (fitted: ≈ 2 ms)' },
       xorRleNsPerPage: { value: XOR_RLE_NS_PER_PAGE, source: est('XOR + RLE of 4 KiB on the P4 (C6 reports ratios only)') },
       gzipNsPerPage: { value: GZIP_NS_PER_PAGE, source: est('gzip of 4 KiB on the P4 (C6 reports ratios only)') },
-      pauseNs: { value: SUSPEND_RESUME_NS / 2, source: est('half of C7’s 100 µs event-channel suspend/resume') },
-      unpauseNs: { value: SUSPEND_RESUME_NS / 2, source: est('half of C7’s 100 µs event-channel suspend/resume') },
-      applyNsPerPage: { value: PAGE_COPY_NS, source: 'C3 pause slope: map and copy one page, 3.7 µs' },
-      vmCreateNs: { value: 2_000_000_000, source: est('Xen toolstack domain creation with a vif and disks: 1–2.5 s (xl, xen mirageos-devel list, Dec 2014)') },
+      pauseNs: { value: XEN_2008_SHADOW_COSTS.pauseNs, source: 'Xen suspend signalled over an event channel, idle guest: 1 ms (xen-devel, July 2008; xenstore took 84–92 ms); `xl pause` itself has no published timing' },
+      unpauseNs: { value: XEN_2008_SHADOW_COSTS.unpauseNs, source: est('the same event-channel round trip back, 1 ms') },
+      applyNsPerPage: { value: XEN_2008_SHADOW_COSTS.applyNsPerPage, source: est('C3’s map-and-copy slope, 3.7 µs, in the other direction (no figure for writing pages into a domain)') },
+      vmCreateNs: { value: XEN_2008_SHADOW_COSTS.vmCreateNs, source: 'stock Xen restore of a VM: 550 ms (LightVM, SOSP ’17)' },
     },
   },
   modern: {
@@ -170,10 +171,10 @@ export const HOST_PROFILES: Readonly<Record<HostProfileName, HostProfile>> = {
       checkpointCommitNs: { value: 200_000, source: est('C3’s 2 ms on a core ≈ 10× faster') },
       xorRleNsPerPage: { value: 1_000, source: est('XOR + RLE of 4 KiB at ≈ 4 GB/s') },
       gzipNsPerPage: { value: 15_000, source: est('zlib of 4 KiB at ≈ 270 MB/s') },
-      pauseNs: { value: 20_000, source: est('a vCPU kick and an ioctl (KVM) or a domctl (Xen)') },
-      unpauseNs: { value: 20_000, source: est('as pauseNs') },
-      applyNsPerPage: { value: 500, source: est('as pageCopyNsPerPage') },
-      vmCreateNs: { value: 125_000_000, source: 'Firecracker (NSDI ’20): a microVM boots in as little as 125 ms; LightVM (SOSP ’17) creates a unikernel VM in 2.3 ms' },
+      pauseNs: { value: MODERN_SHADOW_COSTS.pauseNs, source: 'QEMU `stop` until the vCPU is stopped: 0.4–0.8 ms, measured for vmft (QEMU 7.2 under TCG, 128/512 MiB, median of 10; an order of magnitude, not a KVM figure)' },
+      unpauseNs: { value: MODERN_SHADOW_COSTS.unpauseNs, source: 'a microVM resumed from a snapshot: p90 5 ms for 512 MiB (Firecracker snapshot documentation; target < 8 ms)' },
+      applyNsPerPage: { value: MODERN_SHADOW_COSTS.applyNsPerPage, source: est('a 4 KiB copy at memory bandwidth plus mapping, 1 µs') },
+      vmCreateNs: { value: MODERN_SHADOW_COSTS.vmCreateNs, source: 'LightVM restore of a VM from saved state: 20 ms (SOSP ’17)' },
     },
   },
 };

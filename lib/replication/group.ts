@@ -64,9 +64,9 @@ type Msg =
   | { readonly t: 'ack'; readonly upTo: number }
   | { readonly t: 'commit'; readonly upTo: number }
   | { readonly t: 'hb' }
-  | { readonly t: 'rep'; readonly session: number; readonly n: number; readonly digest: string }
+  | { readonly t: 'rep'; readonly session: number; readonly n: number; readonly digest: string; readonly voter: number }
   | { readonly t: 'revote'; readonly session: number; readonly n: number; readonly contact: number }
-  | { readonly t: 'fetch'; readonly session: number; readonly n: number }
+  | { readonly t: 'fetch'; readonly session: number; readonly n: number; readonly voter: number }
   | { readonly t: 'full'; readonly session: number; readonly n: number; readonly digest: string; readonly reply: unknown; readonly bytes: number }
   | { readonly t: 'sync'; readonly orders: ReadonlyArray<Order>; readonly next: number; readonly ack: number };
 
@@ -122,6 +122,8 @@ class ReplicaManager {
   readonly answered = new Map<number, { n: number; reply: unknown; bytes: number }>();
   /** Per session: this RM's replica's latest reply. */
   readonly replyCache = new Map<number, { n: number; digest: string; reply: unknown; bytes: number }>();
+  /** Per extra voter on this host (a SPARE shadow activated beside the replica), per session: its latest reply. */
+  readonly extraReplies = new Map<number, Map<number, { n: number; digest: string; reply: unknown; bytes: number }>>();
   /** Per session: where replies to request n go. */
   readonly contactOf = new Map<number, { n: number; rm: number }>();
   /** The shuffle fault: a request held back to be delivered after its successor. */
@@ -286,12 +288,29 @@ export class ReplicationGroup {
    * its reply. The RM sends the digest to the request's contact RM (or votes itself, with the full
    * reply, when it is the contact).
    */
-  replicaReplied(rmIndex: number, session: number, n: number, reply: unknown, bytes: number, digest: string): void {
+  replicaReplied(rmIndex: number, session: number, n: number, reply: unknown, bytes: number, digest: string, voter = rmIndex): void {
     const rm = this.rms[rmIndex]!;
     if (!rm.alive) return;
     rm.stats.cpuNs += digestCpuNs(this.costs, bytes);
-    rm.replyCache.set(session, { n, digest, reply, bytes });
+    if (voter === rmIndex) rm.replyCache.set(session, { n, digest, reply, bytes });
+    else {
+      if (voter % this.rms.length !== rmIndex) throw new Error(`voter ${voter} is not on RM ${rmIndex}`);
+      let m = rm.extraReplies.get(voter);
+      if (m === undefined) rm.extraReplies.set(voter, (m = new Map()));
+      m.set(session, { n, digest, reply, bytes });
+    }
     this.replyLocally(rm, session, n);
+  }
+
+  /** Forget extra voter `voter`'s replies (the VM behind it stopped executing). */
+  dropVoter(voter: number): void {
+    const rm = this.rms[voter % this.rms.length]!;
+    rm.extraReplies.delete(voter);
+  }
+
+  /** Whether contact RM `rm` is still voting on request `n` of `session`. */
+  voting(rmIndex: number, session: number, n: number): boolean {
+    return this.rms[rmIndex]!.votes.get(session)?.req.n === n;
   }
 
   /** Raise the quorum of a running vote at contact RM `rm` (SPARE: more replies on suspicion). */
@@ -321,14 +340,21 @@ export class ReplicationGroup {
     this.o.suspect?.(rm.index, v.req, why);
   }
 
-  /** Send this RM's cached reply for (session, n) to its contact, if both are known. */
+  /**
+   * Send this RM's cached replies for (session, n) — its replica's and any extra voter's on this
+   * host — to the request's contact, if both are known. Voter v of RM i is i + k × size (k = 0: the
+   * RM's replica).
+   */
   private replyLocally(rm: ReplicaManager, session: number, n: number): void {
-    const r = rm.replyCache.get(session);
-    if (r === undefined || r.n !== n) return;
     const c = rm.contactOf.get(session);
     if (c === undefined || c.n !== n) return;
-    if (c.rm === rm.index) this.vote(rm, session, n, rm.index, r.digest, { reply: r.reply, bytes: r.bytes });
-    else this.send(rm, c.rm, this.costs.headerBytes + this.costs.digestBytes, { t: 'rep', session, n, digest: r.digest });
+    const one = (voter: number, r: { n: number; digest: string; reply: unknown; bytes: number } | undefined): void => {
+      if (r === undefined || r.n !== n) return;
+      if (c.rm === rm.index) this.vote(rm, session, n, voter, r.digest, { reply: r.reply, bytes: r.bytes });
+      else this.send(rm, c.rm, this.costs.headerBytes + this.costs.digestBytes, { t: 'rep', session, n, digest: r.digest, voter });
+    };
+    one(rm.index, rm.replyCache.get(session));
+    for (const [voter, m] of rm.extraReplies) one(voter, m.get(session));
   }
 
   private vote(rm: ReplicaManager, session: number, n: number, from: number, digest: string, full?: { reply: unknown; bytes: number }): void {
@@ -347,10 +373,20 @@ export class ReplicationGroup {
     if (full === null) {
       if (v.fetchingFrom >= 0) return;
       // This RM's replica disagreed (or has not replied): fetch the full reply from an agreeing RM.
-      const from = d.voters.find((j) => rm.live[j]);
-      if (from === undefined) return;
+      const size = this.rms.length;
+      const voter = d.voters.find((j) => rm.live[j % size]);
+      if (voter === undefined) return;
+      const from = voter % size;
+      if (from === rm.index) {
+        // An extra voter on this host agreed: its full reply is here.
+        const r = rm.extraReplies.get(voter)?.get(v.req.session);
+        if (r === undefined || r.n !== v.req.n) return;
+        v.collector.attachFull(d.digest, r.reply, r.bytes);
+        this.conclude(rm, v);
+        return;
+      }
       v.fetchingFrom = from;
-      this.send(rm, from, this.costs.headerBytes + 16, { t: 'fetch', session: v.req.session, n: v.req.n });
+      this.send(rm, from, this.costs.headerBytes + 16, { t: 'fetch', session: v.req.session, n: v.req.n, voter });
       return;
     }
     v.timer?.cancel();
@@ -496,14 +532,14 @@ export class ReplicationGroup {
         }
         return;
       case 'rep':
-        return this.vote(rm, msg.session, msg.n, from, msg.digest);
+        return this.vote(rm, msg.session, msg.n, msg.voter, msg.digest);
       case 'revote': {
         const c = rm.contactOf.get(msg.session);
         if (c === undefined || c.n <= msg.n) rm.contactOf.set(msg.session, { n: msg.n, rm: msg.contact });
         return this.replyLocally(rm, msg.session, msg.n);
       }
       case 'fetch': {
-        const r = rm.replyCache.get(msg.session);
+        const r = msg.voter === rm.index ? rm.replyCache.get(msg.session) : rm.extraReplies.get(msg.voter)?.get(msg.session);
         if (r !== undefined && r.n === msg.n)
           this.send(rm, from, this.costs.headerBytes + r.bytes, { t: 'full', session: msg.session, n: msg.n, digest: r.digest, reply: r.reply, bytes: r.bytes });
         return;

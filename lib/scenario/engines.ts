@@ -3,11 +3,12 @@ import { unprotectedEngine } from '../engines/unprotected/index.js';
 import { remusEngine } from '../engines/remus/index.js';
 import { migrationEngine } from '../engines/migration/index.js';
 import { activeEngine } from '../engines/active/index.js';
+import { spareEngine } from '../engines/spare/index.js';
 import { InputError } from '../params/index.js';
 import { ENGINES, PLANNED_ENGINES } from './result.js';
 
 /** The engines a run can use, by contract name. */
-export const ENGINE_DEFS: readonly EngineDef[] = [unprotectedEngine, migrationEngine, remusEngine, activeEngine];
+export const ENGINE_DEFS: readonly EngineDef[] = [unprotectedEngine, migrationEngine, remusEngine, activeEngine, spareEngine];
 
 export function getEngine(name: string): EngineDef {
   if ((PLANNED_ENGINES as readonly string[]).includes(name))

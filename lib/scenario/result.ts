@@ -3,10 +3,10 @@ import type { ParamValue } from '../params/index.js';
 
 export type { SeriesRecord };
 
-/** Engines of the contract. `spare` is planned: named, and refused until it exists. */
-export const ENGINES = ['unprotected', 'migration', 'remus', 'active'] as const;
+/** Engines of the contract. */
+export const ENGINES = ['unprotected', 'migration', 'remus', 'active', 'spare'] as const;
 export type EngineName = (typeof ENGINES)[number];
-export const PLANNED_ENGINES = ['spare'] as const;
+export const PLANNED_ENGINES = [] as const;
 
 /**
  * The result of one run — exactly the JSON object `vmft run --json` prints (docs/design.md#command-line).

@@ -71,6 +71,8 @@ export function runScenario(req: RunRequest): RunResult {
     const overhead = overheadPct(preset, main.metrics, twin.metrics);
     if (overhead !== undefined) metrics.overheadPct = overhead;
   }
+  // SPARE's active twin, for its savings (`run.twin` = false skips it and them).
+  if (engine.name === 'spare' && twinsWanted(params)) Object.assign(metrics, savingsAgainstActive(preset, params, seed, faults, main.metrics));
   metrics.wallMs = performance.now() - t0;
   return {
     engine: engine.name as EngineName,
@@ -82,6 +84,31 @@ export function runScenario(req: RunRequest): RunResult {
     series: main.series,
     modelVersion: MODEL_VERSION,
   };
+}
+
+/**
+ * SPARE's savings against its `active` twin — 2f + 1 always-running replicas with the same f,
+ * workload, parameters, seed and faults: `resourceSavingsPct` = (1 − cpuSeconds ÷ the twin's) × 100,
+ * `memorySavingsPct` the same for memoryGiBSeconds (negative: SPARE held more memory).
+ */
+export function savingsAgainstActive(
+  preset: WorkloadPreset,
+  params: Params,
+  seed: number,
+  faults: ReturnType<typeof faultSchedule>,
+  run: Record<string, number | boolean>,
+): Record<string, number> {
+  const active = getEngine('active');
+  const input = { ...withoutKeys(params.values, getEngine('spare').params.map((p) => p.key)), 'active.f': params.num('spare.f') };
+  const twinParams = resolveParams([...COMMON_PARAMS, ...preset.params, ...active.params], input, {}, 'the active twin');
+  const twin = simulate(active, preset, twinParams, seed, faults).metrics;
+  const out: Record<string, number> = {};
+  const pct = (a: unknown, b: unknown): number | undefined => (typeof a === 'number' && typeof b === 'number' && b > 0 ? (1 - a / b) * 100 : undefined);
+  const cpu = pct(run.cpuSeconds, twin.cpuSeconds);
+  const mem = pct(run.memoryGiBSeconds, twin.memoryGiBSeconds);
+  if (cpu !== undefined) out.resourceSavingsPct = cpu;
+  if (mem !== undefined) out.memorySavingsPct = mem;
+  return out;
 }
 
 /**

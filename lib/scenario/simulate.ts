@@ -83,10 +83,10 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
     guestStreams.set(service, name);
     return streams.stream(name);
   };
-  const guests: RunGuest[] = layout.guests.map((g, i) => {
-    const host = hosts[g.host]!;
-    const service = services[g.service]!;
-    const program = preset.guest({ sim, params, rng: guestRng(g.service), replicated, ...(audit === null ? {} : { executions: audit }) });
+  const makeGuest = (hostIndex: number, serviceIndex: number, name: string): RunGuest => {
+    const host = hosts[hostIndex]!;
+    const service = services[serviceIndex]!;
+    const program = preset.guest({ sim, params, rng: guestRng(serviceIndex), replicated, ...(audit === null ? {} : { executions: audit }) });
     const memory = new PageMemory({
       pages: Math.max(1, Math.round((params.num('vm.memoryMiB') * 1024 * 1024) / pageBytes)),
       pageBytes,
@@ -94,10 +94,21 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
     });
     const disk = new Disk(Math.max(1, Math.round((params.num('vm.diskMiB') * 1024 * 1024) / 4096)), { contentBacked: program.contentBacked });
     const netBuffers = preset.usesNetwork ? netBufferOptions(params, memory.pages) : undefined;
-    const vm = new VM({ sim, name: `vm${suffix(i)}`, host, memory, disk, program, cpuBound: program.cpuBound, ...(netBuffers === undefined ? {} : { netBuffers }) });
+    const vm = new VM({ sim, name, host, memory, disk, program, cpuBound: program.cpuBound, ...(netBuffers === undefined ? {} : { netBuffers }) });
     network.attachVm(vm, service);
     return { vm, host, service, program };
-  });
+  };
+  const guests: RunGuest[] = layout.guests.map((g, i) => makeGuest(g.host, g.service, `vm${suffix(i)}`));
+  // A VM made from a saved image: its program starts on memory of its own (its load goes there),
+  // then the VM is restored onto the image with the program's state as it is — nothing executed.
+  const spawnGuest = (hostIndex: number, serviceIndex: number, image: PageMemory, name: string): VM => {
+    const g = makeGuest(hostIndex, serviceIndex, name);
+    if (image.pages !== g.vm.memory.pages || image.pageBytes !== g.vm.memory.pageBytes) throw new Error(`image for ${name} differs in geometry from the run's VMs`);
+    g.program.start(g.vm);
+    g.vm.pause();
+    g.vm.restoreOn(g.host, image, g.vm.disk, g.vm.cpuState());
+    return g.vm;
+  };
   const populations = services.map(
     (service, i) => preset.clients?.({ sim, params, rng: streams.stream(`clients${suffix(i)}`), network, service, replicated, ...(audit === null ? {} : { accepted: audit }) }) ?? null,
   );
@@ -115,6 +126,7 @@ export function buildRun(engineDef: EngineDef, preset: WorkloadPreset, params: P
     faults,
     rng: streams.stream('engine'),
     durationNs,
+    spawnGuest,
   });
   const sampler = new DirtySampler(sim, vm, ms(params.num('run.sampleMs')));
 

@@ -71,6 +71,11 @@ export class VCpu {
     this.claim = this.claimOn(opts.cpu);
   }
 
+  /** Jobs submitted and not yet completed (after a sync). */
+  get queuedJobs(): number {
+    return this.jobs.length - this.head;
+  }
+
   /** Guest time executed so far (ns), after a sync. */
   get progress(): number {
     this.sync();

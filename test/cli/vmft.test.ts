@@ -37,7 +37,7 @@ describe('vmft run <engine> --json', () => {
 describe('vmft bad input exits 2 naming the problem', () => {
   const cases: Array<[string[], RegExp]> = [
     [['run', 'bogus'], /engine: unknown engine "bogus"/],
-    [['run', 'spare'], /spare is not available yet/],
+    [['run', 'spare'], /workload: idle is not replicable: engine spare runs the service as a replicated state machine/],
     [['run', 'active'], /workload: idle is not replicable: engine active runs the service as a replicated state machine \(allowed: kvstore\)/],
     [['run', 'active', '--workload', 'kvstore', '--set', 'faults.primaryCrashAtS=1'], /faults\.primaryCrashAtS: engine active cannot apply a primaryCrash fault/],
     [['run', 'unprotected', '--workload', 'nope'], /unknown workload "nope" \(allowed: /],
@@ -62,7 +62,7 @@ describe('vmft bad input exits 2 naming the problem', () => {
 
 describe('vmft list', () => {
   it('lists engines (planned ones marked), workloads and params with defaults', () => {
-    expect(vmft('list', 'engines').stdout).toMatch(/unprotected[\s\S]*spare\s+not available yet/);
+    expect(vmft('list', 'engines').stdout).toMatch(/unprotected[\s\S]*active[\s\S]*spare\s+SPARE: f\+1 active replicas/);
     expect(vmft('list', 'workloads').stdout).toMatch(/synthetic/);
     const params = vmft('list', 'params').stdout;
     expect(params).toMatch(/link\.efficiency\s+0\.94/);

@@ -26,19 +26,23 @@ describe('compare(options)', { timeout: 300_000 }, () => {
       out,
     });
     const by = Object.fromEntries(r.rows.map((row) => [row.protection, row]));
-    expect(Object.keys(by)).toEqual(['unprotected', 'migration', 'remus', 'remus-unbuffered', 'active']);
-    // Host 0's crash ends the unprotected service; only active can express the RM crash too.
+    expect(Object.keys(by)).toEqual(['unprotected', 'migration', 'remus', 'remus-unbuffered', 'spare', 'active']);
+    // Host 0's crash ends the unprotected service; only the replicated engines can express the RM crash too.
     expect(by.unprotected!.outcome).toBe('not applicable');
     expect(by.unprotected!.notApplicable.map((n) => n.kind)).toEqual(['rmCrash']);
     expect(by.active!.outcome).toBe('survived');
     expect(by.active!.declared).toBe('does not tolerate'); // two faults with f = 1 (though both strike host 0)
     expect(by.active!.hostsReserved).toBe(3);
+    expect(by.spare!.outcome).toBe('survived');
+    expect(by.spare!.declared).toBe('does not tolerate');
+    expect(by.spare!.hostsReserved).toBe(2);
     expect(by.remus!.vmsReserved).toBe(2);
     // Every protection ran the host crash: its expressed keys are in the stored rows.
     const rows = readFileSync(join(out, 'load', 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.find((x) => x.engine === 'remus')!['faults.primaryCrashAtS']).toBe(2);
     expect(rows.find((x) => x.engine === 'unprotected')!['faults.hostCrashAtS']).toBe(2);
     expect(rows.find((x) => x.engine === 'active')!['faults.rmCrashAtS']).toBe(1);
+    expect(rows.find((x) => x.engine === 'spare')!['faults.rmCrashAtS']).toBe(1);
     expect(existsSync(join(out, 'compare.json'))).toBe(true);
     expect(compareText(r)).toMatch(/remus-unbuffered/);
     expect(compareMarkdown(r)).toMatch(/\| protection \| hosts \|/);

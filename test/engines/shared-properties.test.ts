@@ -12,6 +12,7 @@ const ENGINE_PARAMS: Record<string, Record<string, number | string | boolean>> =
   migration: { 'migration.startAtS': 1, 'run.durationS': 20 },
   remus: { 'run.durationS': 3 },
   active: { 'run.durationS': 2, 'vm.memoryMiB': 16 },
+  spare: { 'run.durationS': 1, 'vm.memoryMiB': 4, 'spare.updateIntervalMs': 200 },
 };
 /** The invariants each engine must report on every run (docs/design.md#invariants). */
 const REQUIRED_INVARIANTS: Record<string, string[]> = {
@@ -19,6 +20,7 @@ const REQUIRED_INVARIANTS: Record<string, string[]> = {
   migration: ['memoryConsistent'],
   remus: ['memoryConsistent', 'diskConsistent', 'noLostOutput', 'outputCommitted'],
   active: ['noWrongReply'],
+  spare: ['noWrongReply', 'shadowsConsistent', 'faultBoundHeld'],
 };
 
 const withoutWall = (r: RunResult): string => JSON.stringify({ ...r, metrics: { ...r.metrics, wallMs: 0 } });

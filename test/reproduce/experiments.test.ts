@@ -132,16 +132,16 @@ describe('measure', () => {
     const { measure } = await import('../../lib/reproduce/index.js');
     const exp: MeasuredExperiment = {
       kind: 'measured',
-      id: 'spare-later',
-      title: 'SPARE',
-      paperFigure: 'SPARE fig. 1',
-      setup: 'a planned engine',
-      sweep: { engine: 'spare', workload: 'kvstore', replicates: 1 },
+      id: 'zz-later',
+      title: 'ZZ',
+      paperFigure: 'ZZ fig. 1',
+      setup: 'an engine this build does not have',
+      sweep: { engine: 'zz', workload: 'kvstore', replicates: 1 },
       quick: {},
       show: [],
     };
     const outcome = await measure(exp, { out: '/nonexistent-never-written', quick: true });
     expect(outcome.kind).toBe('not-run');
-    expect(outcome.kind === 'not-run' && outcome.reason).toMatch(/^its sweep is not valid in this build: .*engine "spare" is not available yet/);
+    expect(outcome.kind === 'not-run' && outcome.reason).toMatch(/^its sweep is not valid in this build: .*engine: bad value, got "zz"/);
   });
 });

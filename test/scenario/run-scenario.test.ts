@@ -28,7 +28,7 @@ describe('runScenario(request)', () => {
 
   it('rejects bad input before running: engine, planned engine, workload, seed, fault after the end', () => {
     expect(() => runScenario({ engine: 'nope', workload: 'idle' })).toThrow(/engine: unknown engine "nope"/);
-    expect(() => runScenario({ engine: 'spare', workload: 'idle' })).toThrow(/not available yet/);
+    expect(() => runScenario({ engine: 'spare', workload: 'idle' })).toThrow(/workload: idle is not replicable/);
     expect(() => runScenario({ engine: 'active', workload: 'idle' })).toThrow(/workload: idle is not replicable/);
     expect(() => runScenario({ engine: 'unprotected', workload: 'nope' })).toThrow(/workload: unknown workload "nope" \(allowed: idle/);
     expect(() => runScenario({ engine: 'unprotected', workload: 'idle', seed: -1 })).toThrow(InputError);

@@ -71,7 +71,7 @@ describe('vmft sweep', () => {
 
   // Every bad-input path: exit 2 and a message naming the problem and what is allowed.
   const bad: [string, (dir: string) => string[], NodeJS.ProcessEnv, RegExp][] = [
-    ['a bad spec', (d) => ['sweep', specFile(d, { ...good, engine: 'xen', replicates: 0 }), '--out', join(d, 's')], {}, /engine: bad value, got "xen" \(allowed: unprotected \| migration \| remus \| active\)\n\s+replicates: bad value, got 0/],
+    ['a bad spec', (d) => ['sweep', specFile(d, { ...good, engine: 'xen', replicates: 0 }), '--out', join(d, 's')], {}, /engine: bad value, got "xen" \(allowed: unprotected \| migration \| remus \| active \| spare\)\n\s+replicates: bad value, got 0/],
     ['a missing spec file', (d) => ['sweep', join(d, 'none.json'), '--out', join(d, 's')], {}, /none\.json: cannot read the sweep spec/],
     ['malformed JSON', (d) => (writeFileSync(join(d, 'b.json'), '{'), ['sweep', join(d, 'b.json'), '--out', join(d, 's')]), {}, /b\.json: not valid JSON/],
     ['no --out', (d) => ['sweep', specFile(d, good)], {}, /--out: missing \(allowed: a folder for the store/],

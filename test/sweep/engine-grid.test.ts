@@ -61,7 +61,7 @@ describe('expandSpec(spec) with grid.engine', () => {
     expect(fieldOf({ engine: 'remus', workload: 'kvstore', grid: { engine: ['remus', 'active'] } })).toEqual(['grid.engine']);
     expect(fieldOf({ workload: 'kvstore' })).toEqual(['engine']);
     expect(fieldOf({ workload: 'kvstore', grid: { engine: ['remus', 'xen'] } })).toEqual(['grid.engine[1]']);
-    expect(fieldOf({ workload: 'kvstore', grid: { engine: ['spare'] } })).toEqual(['grid.engine[0]']);
+    expect(fieldOf({ workload: 'kvstore', grid: { engine: ['zz'] } })).toEqual(['grid.engine[0]']);
     expect(fieldOf({ engine: 'remus', workload: 'kvstore', params: { engine: 'remus' } })).toEqual(['params.engine']);
     expect(fieldOf({ engine: 'remus', workload: 'kvstore', engineParams: { xen: {} } })).toEqual(['engineParams.xen']);
   });

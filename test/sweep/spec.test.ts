@@ -30,7 +30,6 @@ describe('a sweep spec', () => {
     ['not an object', 42, ['(spec)', 'got 42', 'allowed: an object with the fields', 'engine']],
     ['missing engine', { workload: 'idle' }, ['engine: missing', 'allowed: unprotected | migration | remus']],
     ['unknown engine', { ...good, engine: 'xen' }, ['engine: bad value, got "xen"', 'unprotected | migration | remus | active']],
-    ['a planned engine', { ...good, engine: 'spare' }, ['engine: engine "spare" is not available yet', 'unprotected | migration | remus | active']],
     ['missing workload', { engine: 'remus' }, ['workload: missing', 'a workload name']],
     ['empty workload', { ...good, workload: '' }, ['workload: bad value, got ""']],
     ['params not an object', { ...good, params: [1] }, ['params: bad value', 'an object of dotted keys']],

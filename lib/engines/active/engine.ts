@@ -2,7 +2,7 @@ import { InputError } from '../../params/index.js';
 import { ReplicationGroup } from '../../replication/index.js';
 import type { EngineDef, RunLayout } from '../engine.js';
 import { ResourceMeter } from '../resources.js';
-import { ReplicatedFrontEnd } from './front-end.js';
+import { ReplicatedFrontEnd } from '../replicated-front-end.js';
 import { ACTIVE_PARAMS } from './params.js';
 
 /** Host names of a layout: A, B, C, … */

@@ -1,10 +1,71 @@
 import type { DirtyLog, PageMemory } from '../../vm/index.js';
 
-interface ChangeSet {
+/** What a reference memory held, at update point `seq`, in the pages written since the point before. */
+export interface ChangeSet {
   readonly seq: number;
   readonly pages: Int32Array;
   readonly versions: Uint32Array;
   readonly bytes: Uint8Array;
+}
+
+/** Read and clear `log` on `source`: the pages written since, with their versions and bytes now. O(pages). */
+function takeChanges(source: PageMemory, log: DirtyLog, seq: number): ChangeSet {
+  const pages = log.readAndClear();
+  const pb = source.pageBytes;
+  const versions = new Uint32Array(pages.length);
+  const bytes = new Uint8Array(pages.length * pb);
+  const src = source.bytes!;
+  for (let i = 0; i < pages.length; i++) {
+    const p = pages[i]!;
+    versions[i] = source.versions[p]!;
+    bytes.set(src.subarray(p * pb, (p + 1) * pb), i * pb);
+  }
+  return { seq, pages, versions, bytes };
+}
+
+/**
+ * The reference memory's changes at every update point, kept while a shadow made later from an
+ * image may need them: what `ShadowConsistency.fromImage` starts from.
+ */
+export class ChangeRecorder {
+  private readonly log: DirtyLog;
+  private sets: ChangeSet[] = [];
+  private last = 0;
+
+  constructor(private readonly source: PageMemory) {
+    if (!source.contentBacked) throw new Error('a change recorder needs a content-backed memory');
+    this.log = source.attachDirtyLog();
+  }
+
+  /** Update point `seq` on the reference. */
+  point(seq: number): void {
+    if (seq <= this.last) throw new Error(`update point ${seq} after ${this.last}`);
+    this.sets.push(takeChanges(this.source, this.log, seq));
+    this.last = seq;
+  }
+
+  /** The last point recorded. */
+  get lastPoint(): number {
+    return this.last;
+  }
+
+  /** The change sets after point `seq` (they must still be kept). */
+  after(seq: number): ChangeSet[] {
+    const first = this.sets[0];
+    if (seq < this.last && (first === undefined || first.seq > seq + 1)) throw new Error(`changes after point ${seq} are no longer kept`);
+    return this.sets.filter((c) => c.seq > seq);
+  }
+
+  /** Forget the sets up to point `seq`. */
+  trim(seq: number): void {
+    let k = 0;
+    while (k < this.sets.length && this.sets[k]!.seq <= seq) k++;
+    if (k > 0) this.sets = this.sets.slice(k);
+  }
+
+  close(): void {
+    this.source.detachDirtyLog(this.log);
+  }
 }
 
 /** Where a shadow first differed from the verified state. */
@@ -43,17 +104,19 @@ export class ShadowConsistency {
    * Start watching `source` at update point `seq` (0: the start), when `shadow` is supposed to
    * equal it; they are compared in full now.
    */
-  constructor(source: PageMemory, shadow: PageMemory, seq = 0) {
+  constructor(source: PageMemory, shadow: PageMemory, seq = 0, start?: { readonly mirror: PageMemory; readonly pending: ChangeSet[]; readonly lastPoint: number }) {
     if (!source.contentBacked || !shadow.contentBacked) throw new Error('shadow consistency needs content-backed memories');
     if (source.pages !== shadow.pages || source.pageBytes !== shadow.pageBytes) throw new Error('shadow and reference differ in geometry');
     this.source = source;
     this.shadow = shadow;
-    this.mirror = source.clone();
+    // From the start: the verified state is the reference now. From an image: `start` holds it.
+    this.mirror = start?.mirror ?? source.clone();
     this.log = source.attachDirtyLog();
     this.shadowLog = shadow.attachDirtyLog();
     this.mirrorSeq = seq;
-    this.lastPoint = seq;
-    const first = shadow.firstDifference(source);
+    this.lastPoint = start?.lastPoint ?? seq;
+    if (start !== undefined) this.changes.push(...start.pending);
+    const first = shadow.firstDifference(this.mirror);
     this._checks = 1;
     if (first >= 0) this._mismatch = { seq, page: first };
   }
@@ -73,21 +136,33 @@ export class ShadowConsistency {
     return this._checks;
   }
 
+  /**
+   * A check for a shadow made after the start from `image` (verified state as of point
+   * `image.seq`), which has applied updates up to `shadowSeq` since. Called right after update point
+   * `recorder.lastPoint` was recorded, before the reference writes again: the mirror is the image
+   * (taken over, not copied: nothing else may use it) with the recorded changes up to `shadowSeq`,
+   * the later ones are pending, and the shadow is compared with it in full now (O(VM size), once
+   * per new shadow).
+   */
+  static fromImage(source: PageMemory, shadow: PageMemory, image: { readonly memory: PageMemory; readonly seq: number }, shadowSeq: number, recorder: ChangeRecorder): ShadowConsistency {
+    const mirror = image.memory;
+    const pb = mirror.pageBytes;
+    const pending: ChangeSet[] = [];
+    for (const set of recorder.after(image.seq)) {
+      if (set.seq > shadowSeq) {
+        pending.push(set);
+        continue;
+      }
+      for (let i = 0; i < set.pages.length; i++) mirror.installPage(set.pages[i]!, set.versions[i]!, set.bytes.subarray(i * pb, (i + 1) * pb));
+    }
+    return new ShadowConsistency(source, shadow, shadowSeq, { mirror, pending, lastPoint: recorder.lastPoint });
+  }
+
   /** Update point `seq` on the reference: remember what it holds now in the pages written since the last one. */
   point(seq: number): void {
     if (this.closed) throw new Error('consistency check is closed');
     if (seq <= this.lastPoint) throw new Error(`update point ${seq} after ${this.lastPoint}`);
-    const pages = this.log.readAndClear();
-    const pb = this.source.pageBytes;
-    const versions = new Uint32Array(pages.length);
-    const bytes = new Uint8Array(pages.length * pb);
-    const src = this.source.bytes!;
-    for (let i = 0; i < pages.length; i++) {
-      const p = pages[i]!;
-      versions[i] = this.source.versions[p]!;
-      bytes.set(src.subarray(p * pb, (p + 1) * pb), i * pb);
-    }
-    this.changes.push({ seq, pages, versions, bytes });
+    this.changes.push(takeChanges(this.source, this.log, seq));
     this.lastPoint = seq;
   }
 

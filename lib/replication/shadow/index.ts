@@ -12,7 +12,7 @@ export { ResourceLedger, type ResourceMeter, type CpuUse } from './ledger.js';
 export { UpdateProducer, payloadDigest, payloadMatches, type StateUpdate } from './update.js';
 export { decideUpdate, payloadSource, type UpdateDecision } from './acceptance.js';
 export { ShadowReplica, writtenPages, type ShadowState, type ApplyRecord, type ActivationRecord } from './shadow.js';
-export { ShadowConsistency } from './consistency.js';
+export { ShadowConsistency, ChangeRecorder } from './consistency.js';
 export {
   faultBoundHeld,
   faultyIntervals,

@@ -22,8 +22,11 @@ export interface ProactiveRecoveryOptions {
   readonly intervalNs: Nanos;
   /** The meter's ids of the hosts' active VMs at the start (the shadows' are their own `id`). */
   readonly activeIds: readonly string[];
-  /** Build a VM on host `host` with exactly `memory` (a new shadow from verified state). */
-  readonly makeVm: (host: number, memory: PageMemory, id: string) => VM;
+  /**
+   * Build a VM on host `host` with exactly `memory` (a new shadow from verified state as of update
+   * `seq`, a copy of `image`, which nothing uses afterwards).
+   */
+  readonly makeVm: (host: number, memory: PageMemory, id: string, seq: number, image: PageMemory) => VM;
   /**
    * Step 4: move service execution on `host` from the old active VM to the activated shadow's VM —
    * re-executing the ordered requests since update `sinceSeq` (the last one the shadow applied; 0:
@@ -72,6 +75,27 @@ export class ProactiveRecovery {
   /** Finished recoveries. */
   get records(): readonly RecoveryRecord[] {
     return this._state.records;
+  }
+
+  /**
+   * The engine replaced host `host`'s active replica outside a recovery (after an activation): the
+   * meter's id of its active VM is now `activeId`, and a later recovery discards that one.
+   */
+  activeReplaced(host: number, activeId: string): void {
+    this.activeIds[host] = activeId;
+  }
+
+  /** Whether a recovery is running now (its five steps started and not all done). */
+  get running(): boolean {
+    return this._state.current !== null;
+  }
+
+  /**
+   * A recovery falls due now (the engine's own clock, instead of `start`): it starts at once, or
+   * when the one running ends.
+   */
+  due(): void {
+    this.event({ kind: 'due', atS: this.o.sim.now / 1e9 });
   }
 
   /** Recoveries fall due every interval from now on. */
@@ -124,7 +148,7 @@ export class ProactiveRecovery {
       case 'create-shadow': {
         const img = this.image!;
         ShadowReplica.restore(
-          { sim, id: a.vm, host: h, costs, meter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => this.o.makeVm(h, m, a.vm) },
+          { sim, id: a.vm, host: h, costs, meter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => this.o.makeVm(h, m, a.vm, img.seq, img.memory) },
           (s) => {
             this.created = s;
             this.done(a);

@@ -99,6 +99,10 @@ export class VerifiedUpdates {
   private readonly trimmed: number[];
   /** Hosts whose RM has crashed. */
   private readonly down: boolean[];
+  /** Each host's consistency check now (null: none until the engine sets one). */
+  private readonly checks: Array<ShadowConsistency | null>;
+  /** Every check ever used (a replaced shadow's check keeps its verdict). */
+  private readonly allChecks: ShadowConsistency[];
   private rounds: HostRound[] | null = null;
   private seq = 0;
   private _skipped = 0;
@@ -116,6 +120,27 @@ export class VerifiedUpdates {
     this.pins = o.hosts.map(() => []);
     this.trimmed = o.hosts.map(() => 0);
     this.down = o.hosts.map(() => false);
+    this.checks = o.hosts.map((_, i) => o.checks?.[i] ?? null);
+    this.allChecks = [...(o.checks ?? [])];
+  }
+
+  /**
+   * Host `i`'s shadow is checked by `check` from now on (a shadow made after the start; `setShadow`
+   * leaves a host without a check until this is called).
+   */
+  setCheck(i: number, check: ShadowConsistency): void {
+    this.checks[i] = check;
+    this.allChecks.push(check);
+  }
+
+  /** Consistency checks made (every shadow checked) and the comparisons they made in all. */
+  get consistencyChecks(): { readonly shadows: number; readonly comparisons: number } {
+    return { shadows: this.allChecks.length, comparisons: this.allChecks.reduce((x, c) => x + c.checks, 0) };
+  }
+
+  /** Whether host `i`'s shadow has a consistency check now. */
+  checked(i: number): boolean {
+    return this.checks[i] !== null;
   }
 
   /** Host `i` crashed (its RM with it): it sends and decides nothing from now on. */
@@ -153,6 +178,7 @@ export class VerifiedUpdates {
    */
   setShadow(i: number, shadow: ShadowReplica): void {
     this.hosts[i] = { ...this.hosts[i]!, shadow };
+    this.checks[i] = null;
     for (const u of this.acceptedAfter(i, shadow.appliedSeq)) this.giveTo(i, shadow, u);
   }
 
@@ -198,7 +224,7 @@ export class VerifiedUpdates {
 
   /** Every consistency check passed (true without checks). */
   get shadowsConsistent(): boolean {
-    return (this.o.checks ?? []).every((c) => c.consistent);
+    return this.allChecks.every((c) => c.consistent);
   }
 
   /** An update point: capture on every live active replica, then exchange digests and decide. */
@@ -222,7 +248,7 @@ export class VerifiedUpdates {
       refused: [],
     };
     this._records.push(rec);
-    this.o.checks?.forEach((c) => c.point(seq));
+    for (const c of this.checks) c?.point(seq);
     const rounds: HostRound[] = hosts.map(() => ({ producer: null, vm: null, update: null, digests: new Array(n).fill(null), received: 0, own: false, decided: false, timer: null }));
     this.rounds = rounds;
     this.openHosts = n;
@@ -332,8 +358,8 @@ export class VerifiedUpdates {
     if (u.seq <= shadow.appliedSeq) return;
     shadow.apply(u, () => {
       if (rec !== undefined) rec.appliedAt[i] = this.o.sim.now;
-      const check = this.o.checks?.[i];
-      if (check !== undefined && shadow === this.o.hosts[i]!.shadow) check.verify(u.seq, u.pages);
+      const check = this.checks[i];
+      if (check !== null && check !== undefined && shadow === this.hosts[i]!.shadow) check.verify(u.seq, u.pages);
       this.trim(i);
     });
   }

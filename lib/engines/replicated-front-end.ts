@@ -1,8 +1,8 @@
-import type { Network, Service, ServiceFrontEnd } from '../../net/index.js';
-import type { TcpReplyPayload, TcpRequestPayload } from '../../net/tcp.js';
-import type { GroupRequest, ReplicationGroup } from '../../replication/index.js';
-import { digestOf } from '../../replication/index.js';
-import type { Host, Packet, VM } from '../../vm/index.js';
+import type { Network, Service, ServiceFrontEnd } from '../net/index.js';
+import type { TcpReplyPayload, TcpRequestPayload } from '../net/tcp.js';
+import type { GroupRequest, ReplicationGroup } from '../replication/index.js';
+import { digestOf } from '../replication/index.js';
+import type { Host, Packet, VM } from '../vm/index.js';
 
 /**
  * The front end of a replicated service: a client's request reaches the service's entry host; the

@@ -1,0 +1,1 @@
+export { spareEngine } from './engine.js';
