@@ -11,11 +11,11 @@ export const protectionsKvstore: MeasuredExperiment = {
   id: 'protections-kvstore',
   title: 'Every protection on the key-value store with host 0 crashing',
   paperFigure: 'none: no paper compares them (vmft compare)',
-  setup: 'kvstore (verifying clients), 30 s, host 0 crashes at 10 s; unprotected, a maintenance migration from 7.5 s, Remus with and without output buffering, active with f = 1',
+  setup: 'kvstore (verifying clients), 30 s, host 0 crashes at 10 s; unprotected, a maintenance migration from 7.5 s, Remus with and without output buffering, SPARE and active with f = 1',
   sweep: {
     workload: 'kvstore',
     params: { 'run.durationS': 30, 'faults.hostCrashAtS': 10, 'migration.startAtS': 7.5 },
-    grid: { engine: ['unprotected', 'migration', 'remus', 'active'], 'remus.netBuffering': [true, false] },
+    grid: { engine: ['unprotected', 'migration', 'remus', 'spare', 'active'], 'remus.netBuffering': [true, false] },
     replicates: 3,
     timeLimitS: 300,
   },
