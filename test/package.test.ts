@@ -106,7 +106,7 @@ beforeAll(async () => {
   await ok('npm', ['pack', '--pack-destination', work], src);
   const tgz = readdirSync(work).filter((f) => f.endsWith('.tgz'));
   expect(tgz).toHaveLength(1);
-  tarball = join(work, tgz[0]);
+  tarball = join(work, tgz[0]!);
   const list = await ok('tar', ['-tzf', tarball], work);
   packed = list.stdout.split('\n').filter((l) => l !== '').map((l) => l.replace(/^package\//, ''));
 }, STEP_MS);

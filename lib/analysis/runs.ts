@@ -20,7 +20,7 @@ export function parseRuns(text: string, source = 'runs.jsonl'): Row[] {
   const byId = new Map<string, number>();
   const rows: Row[] = [];
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i].trim();
+    const line = lines[i]!.trim();
     if (line === '') continue;
     let value: unknown;
     try {
@@ -46,7 +46,7 @@ export function parseRuns(text: string, source = 'runs.jsonl'): Row[] {
 }
 
 function isLastContentLine(lines: readonly string[], i: number): boolean {
-  for (let j = i + 1; j < lines.length; j++) if (lines[j].trim() !== '') return false;
+  for (let j = i + 1; j < lines.length; j++) if (lines[j]!.trim() !== '') return false;
   return true;
 }
 

@@ -29,7 +29,7 @@ export function summarizeBy(
   const ordered = [...groups.values()].sort((a, b) => compareKeys(a.key, b.key));
   return ordered.map(({ key, values }) => {
     const out: Record<string, Cell> = {};
-    keys.forEach((k, i) => (out[k] = key[i]));
+    keys.forEach((k, i) => (out[k] = key[i]!));
     return { ...out, metric, ...summarize(values) } as SummaryRow;
   });
 }
@@ -42,7 +42,7 @@ function toNumber(cell: Cell | undefined): number | undefined {
 
 function compareKeys(a: readonly Cell[], b: readonly Cell[]): number {
   for (let i = 0; i < a.length; i++) {
-    const c = compareCells(a[i], b[i]);
+    const c = compareCells(a[i]!, b[i]!);
     if (c !== 0) return c;
   }
   return 0;

@@ -8,18 +8,18 @@
 export function quantileSorted(sorted: ArrayLike<number>, p: number): number {
   const n = sorted.length;
   if (n === 0 || !(p >= 0 && p <= 1)) return NaN;
-  if (n === 1) return sorted[0];
+  if (n === 1) return sorted[0]!;
   const h = (n - 1) * p;
   const lo = Math.floor(h);
-  if (lo >= n - 1) return sorted[n - 1];
+  if (lo >= n - 1) return sorted[n - 1]!;
   const frac = h - lo;
-  const a = sorted[lo];
-  return frac === 0 ? a : a + frac * (sorted[lo + 1] - a);
+  const a = sorted[lo]!;
+  return frac === 0 ? a : a + frac * (sorted[lo + 1]! - a);
 }
 
 /** True when `values` is ascending (so it can be used without copying). */
 export function isSortedAscending(values: ArrayLike<number>): boolean {
-  for (let i = 1; i < values.length; i++) if (values[i - 1] > values[i]) return false;
+  for (let i = 1; i < values.length; i++) if (values[i - 1]! > values[i]!) return false;
   return true;
 }
 

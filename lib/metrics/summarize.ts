@@ -23,7 +23,7 @@ export interface Summary {
  */
 export function summarize(values: ArrayLike<number>): Summary {
   const xs: number[] = [];
-  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) xs.push(values[i]);
+  for (let i = 0; i < values.length; i++) if (!Number.isNaN(values[i])) xs.push(values[i]!);
   const n = xs.length;
   if (n === 0) {
     return { n: 0, mean: NaN, median: NaN, p95: NaN, sd: NaN, ci95Low: NaN, ci95High: NaN };

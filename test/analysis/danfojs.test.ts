@@ -67,7 +67,7 @@ describe('DANFOJS_INSTALL_COMMAND', () => {
       expect(install).toBe(`npm install 'danfojs-node@${DANFOJS_RANGE}'`);
       // Through a shell, as a user would paste it; npm_* variables of an enclosing `npm test` left out.
       const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
-      execFileSync('sh', ['-c', pkgSet], { cwd: dir, env, stdio: 'pipe' });
+      execFileSync('sh', ['-c', pkgSet!], { cwd: dir, env, stdio: 'pipe' });
       const written = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { overrides: unknown };
       expect(written.overrides).toEqual(DANFOJS_OVERRIDES);
     } finally {

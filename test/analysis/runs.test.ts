@@ -20,7 +20,7 @@ describe('readRuns(storeDir)', () => {
     const dir = store(line(ok1) + line(ok2) + line(err) + '{"id":"d","index":3,"sta');
     const rows = readRuns(dir);
     expect(rows.map((r) => r.id)).toEqual(['a', 'b', 'c']);
-    expect(rows[0]['link.bandwidthMbps']).toBe(100);
+    expect(rows[0]!['link.bandwidthMbps']).toBe(100);
   });
 
   it('throws with the line number on a corrupt line that is not the last', () => {

@@ -17,9 +17,9 @@ describe('summarizeBy(rows, groupKeys, metric)', () => {
     expect(out.map((r) => r['remus.epochMs'])).toEqual([25, 50]);
     expect(out[0]).toEqual({ 'remus.epochMs': 25, metric: 'overheadPct', ...summarize([30, 34, 1]) });
     // Hand-computed: [10, 14] → mean 12, sd √8, half-width 12.7062·√8/√2 = 25.4124.
-    expect(out[1].mean).toBe(12);
-    expect(out[1].n).toBe(2);
-    expect(out[1].ci95High).toBeCloseTo(12 + 25.412409, 5);
+    expect(out[1]!.mean).toBe(12);
+    expect(out[1]!.n).toBe(2);
+    expect(out[1]!.ci95High).toBeCloseTo(12 + 25.412409, 5);
   });
 
   it('groups by several keys and leaves error rows out of n', () => {
@@ -33,7 +33,7 @@ describe('summarizeBy(rows, groupKeys, metric)', () => {
 
   it('counts booleans as 0/1 and reports groups without values as n = 0', () => {
     const done = summarizeBy(rows, 'remus.epochMs', 'completed');
-    expect(done[1].mean).toBe(0.5);
+    expect(done[1]!.mean).toBe(0.5);
     const none = summarizeBy(rows, 'workload', 'missingMetric');
     expect(none.every((r) => r.n === 0 && Number.isNaN(r.mean))).toBe(true);
   });

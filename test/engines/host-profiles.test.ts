@@ -125,7 +125,7 @@ describe('under modern, the fixed stop costs are today’s', () => {
     const c = profileCosts('clark-2005');
     expect(m.migrationSuspendNs + m.restoreNs + m.redirectNs).toBeLessThan(c.migrationSuspendNs + c.restoreNs + c.redirectNs);
     expect(dflt.downtimeMs).toBeGreaterThan((c.migrationSuspendNs + c.restoreNs) / 1e6);
-    expect(modern.downtimeMs).toBeLessThan(dflt.downtimeMs / 2);
+    expect(modern.downtimeMs).toBeLessThan(dflt.downtimeMs! / 2);
     expect(modern.downtimeMs).toBeGreaterThanOrEqual((m.migrationSuspendNs + m.restoreNs + m.redirectNs) / 1e6);
   });
 });

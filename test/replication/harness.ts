@@ -92,7 +92,7 @@ export function groupWorld(o: GroupWorldOptions) {
     },
     onAnswer(s: number, n: number): void {
       const c = current[s];
-      if (c === null || c.n !== n) return;
+      if (c === null || c === undefined || c.n !== n) return;
       current[s] = null;
       sim.schedule(ms(1) + rng.int(1_000_000), () => this.issue(s));
     },

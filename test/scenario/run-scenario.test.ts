@@ -70,7 +70,7 @@ describe('synthetic workload', () => {
   it('dirties exactly workload.dirtyPagesPerS distinct pages per second with uniform and sequential locality', () => {
     for (const locality of ['uniform', 'sequential']) {
       const r = runScenario({ engine: 'unprotected', workload: 'synthetic', params: { 'run.durationS': 4, 'workload.dirtyPagesPerS': 3000, 'workload.locality': locality } });
-      expect(r.series.dirty.map((d) => d.dirtyPages)).toEqual([3000, 3000, 3000, 3000]);
+      expect(r.series.dirty!.map((d) => d.dirtyPages)).toEqual([3000, 3000, 3000, 3000]);
     }
   });
 
@@ -80,7 +80,7 @@ describe('synthetic workload', () => {
       workload: 'synthetic',
       params: { 'run.durationS': 3, 'run.sampleMs': 3000, 'workload.dirtyPagesPerS': 2000, 'workload.workingSetMiB': 16, 'workload.locality': 'sequential' },
     });
-    expect(r.series.dirty[0]!.dirtyPages).toBe(4096); // 16 MiB = 4096 pages < 6000 writes
+    expect(r.series.dirty![0]!.dirtyPages).toBe(4096); // 16 MiB = 4096 pages < 6000 writes
   });
 
   it('rejects a working set larger than memory', () => {

@@ -134,8 +134,8 @@ describe('kvstore reply verification', () => {
     h.sim.run(s(3));
     h.vm.pause();
     const image = h.vm.memory.clone();
-    h.vm.moveTo(h.hosts[1], image, h.vm.disk);
-    h.net.redirect(h.hosts[1]);
+    h.vm.moveTo(h.hosts[1]!, image, h.vm.disk);
+    h.net.redirect(h.hosts[1]!);
     h.sim.schedule(ms(50), () => h.vm.resume());
     h.sim.run(s(8));
     expect(h.vm.memory).toBe(image);
@@ -156,8 +156,8 @@ describe('kvstore reply verification', () => {
     for (let i = 1; i < image.pages; i++) if (image.versions[i]! - early.versions[i]! > image.versions[lost]! - early.versions[lost]!) lost = i;
     expect(image.versions[lost]).toBeGreaterThan(early.versions[lost]!);
     image.copyPageFrom(early, lost);
-    h.vm.moveTo(h.hosts[1], image, h.vm.disk);
-    h.net.redirect(h.hosts[1]);
+    h.vm.moveTo(h.hosts[1]!, image, h.vm.disk);
+    h.net.redirect(h.hosts[1]!);
     h.vm.resume();
     h.sim.run(s(10));
     expect(h.pop.metrics(s(10)).wrongReplies as number).toBeGreaterThan(0);
@@ -175,8 +175,8 @@ describe('kvstore reply verification', () => {
     h.vm.crash();
     // detected and restored 0.5 s later: requests sent meanwhile are lost and resent
     h.sim.schedule(ms(500), () => {
-      h.vm.restoreOn(h.hosts[1], checkpoint, h.vm.disk, cpu);
-      h.net.redirect(h.hosts[1]);
+      h.vm.restoreOn(h.hosts[1]!, checkpoint, h.vm.disk, cpu);
+      h.net.redirect(h.hosts[1]!);
       h.vm.resume();
     });
     h.sim.run(s(20));
@@ -193,8 +193,8 @@ describe('kvstore reply verification', () => {
     const before = h.clients.completed;
     expect(before).toBeGreaterThan(1500);
     h.vm.pause();
-    h.vm.moveTo(h.hosts[1], h.vm.memory.clone(), h.vm.disk);
-    h.net.redirect(h.hosts[1]);
+    h.vm.moveTo(h.hosts[1]!, h.vm.memory.clone(), h.vm.disk);
+    h.net.redirect(h.hosts[1]!);
     h.sim.schedule(ms(60), () => h.vm.resume());
     h.sim.run(s(6));
     expect(h.clients.completed).toBeGreaterThan(before + 1500);
@@ -210,8 +210,8 @@ describe('kvstore reply verification', () => {
     h.sim.run(s(4));
     h.vm.crash();
     h.sim.schedule(ms(500), () => {
-      h.vm.restoreOn(h.hosts[1], checkpoint, h.vm.disk, cpu);
-      h.net.redirect(h.hosts[1]);
+      h.vm.restoreOn(h.hosts[1]!, checkpoint, h.vm.disk, cpu);
+      h.net.redirect(h.hosts[1]!);
       h.vm.resume();
     });
     h.sim.run(s(15));
@@ -231,9 +231,9 @@ describe('kvstore reply verification', () => {
     h.sim.run(ms(2300));
     h.vm.crash();
     h.sim.schedule(ms(200), () => {
-      h.vm.restoreOn(h.hosts[1], checkpoint, h.vm.disk, cpu);
+      h.vm.restoreOn(h.hosts[1]!, checkpoint, h.vm.disk, cpu);
       h.vm.nic.setEgressHook(null);
-      h.net.redirect(h.hosts[1]);
+      h.net.redirect(h.hosts[1]!);
       h.vm.resume();
     });
     h.sim.run(s(12));

@@ -334,7 +334,7 @@ export const remusEngine: EngineDef = {
       if (diskChecked) invariants.diskConsistent = diskOk;
       if (config.memory && memChecked) invariants.memoryConsistent = memOk;
       // Released packets the failover took back (from epochs the backup never committed).
-      const fo0 = failovers[0];
+      const fo0 = failovers[0] ?? null;
       if (fo0 !== null)
         for (const r of gaps.rows)
           if ((r.epoch as number) > fo0.committedEpoch && (r.epoch as number) < POST_FAILOVER_EPOCH_BASE && (r.timeS as number) * 1e9 <= fo0.detectedNs) r.lost = true;

@@ -517,7 +517,7 @@ function createSpare(ctx: EngineContext): EngineInstance {
       });
       const classes: Array<{ rep: VM; members: Array<{ vm: VM; h: number; shadow: boolean }> }> = [];
       for (const e of ex) {
-        const shadow = shadowLive[e.h] && e.vm === standby[e.h];
+        const shadow = shadowLive[e.h]! && e.vm === standby[e.h];
         const c = classes.find((k) => k.rep.memory.firstDifference(e.vm.memory) < 0);
         if (c === undefined) classes.push({ rep: e.vm, members: [{ ...e, shadow }] });
         else c.members.push({ ...e, shadow });

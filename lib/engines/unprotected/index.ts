@@ -18,8 +18,8 @@ export const unprotectedEngine: EngineDef = {
           if (f.kind === 'linkDown' || f.kind === 'backupCrash') continue; // refused up front; the twin never has faults
           ctx.sim.at(f.atNs, () => {
             if (f.kind !== 'vmCrash') {
-              ctx.hosts[0].alive = false;
-              ctx.network.hostCrashed(ctx.hosts[0]);
+              ctx.hosts[0]!.alive = false;
+              ctx.network.hostCrashed(ctx.hosts[0]!);
             }
             ctx.vm.crash();
           });

@@ -79,7 +79,7 @@ describe('the qemu policy in a run', () => {
     expect(m.sentMiB).toBeGreaterThan(64);
     // The same guest with no zero pages declared takes memory ÷ the stream's rate.
     const full = runScenario({ engine: 'migration', workload: 'idle', params: { 'migration.policy': 'qemu', 'run.durationS': 20, 'workload.dataMiB': 512 }, seed: 1 }).metrics as Record<string, number>;
-    expect(full.totalTimeS).toBeGreaterThan(m.totalTimeS * 5);
+    expect(full.totalTimeS).toBeGreaterThan(m.totalTimeS! * 5);
   });
 
   it('a new iteration starts only when what is left falls below the threshold, and the switch-over needs pending < threshold', () => {
