@@ -1,17 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { canonicalFaultLoad, faultLoadJsonSchema, validateFaultLoad } from '../../lib/compare/index.js';
-import { isInputError } from '../../lib/params/index.js';
+import { inputErrorField } from '../params/input-error-field.js';
 
-function fieldOf(input: unknown): string | null {
-  try {
-    validateFaultLoad(input, 'f.json');
-  } catch (e) {
-    if (isInputError(e)) return e.field;
-    throw e;
-  }
-  return null;
-}
+const fieldOf = (input: unknown): string | null => inputErrorField(() => validateFaultLoad(input, 'f.json'));
 
 describe('validateFaultLoad(input)', () => {
   it('accepts faults and rates, defaults to no faults', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isInputError } from '../../../lib/params/index.js';
+import { inputErrorField } from '../../params/input-error-field.js';
 import { faultSchedule } from '../../../lib/faults/index.js';
 import { getEngine, resolveRunParams, runScenario, simulate, type RunResult, type SimulationOutcome } from '../../../lib/scenario/index.js';
 import { getWorkload } from '../../../workloads/index.js';
@@ -19,16 +19,6 @@ function active(params: Record<string, number | string | boolean>, seed = 1): Ru
 function activeAlone(params: Record<string, number | string | boolean>, seed: number): SimulationOutcome {
   const p = resolveRunParams('active', 'kvstore', { 'vm.memoryMiB': 16, 'run.durationS': 1.5, 'workload.rmwProportion': 0.2, 'workload.clients': 4, ...params });
   return simulate(getEngine('active'), getWorkload('kvstore'), p, seed, faultSchedule(p, p.num('run.durationS')));
-}
-
-function inputErrorKey(fn: () => unknown): string | null {
-  try {
-    fn();
-  } catch (e) {
-    if (isInputError(e)) return e.field;
-    throw e;
-  }
-  return null;
 }
 
 describe('engine active', { timeout: 120_000 }, () => {
@@ -100,14 +90,14 @@ describe('engine active', { timeout: 120_000 }, () => {
 
   it('refuses what it cannot do, naming the field (exit 2)', () => {
     const run = (engine: string, workload: string, params: Record<string, number | string>) => () => runScenario({ engine, workload, params: { 'run.durationS': 3, ...params } });
-    expect(inputErrorKey(run('active', 'synthetic', {}))).toBe('workload');
-    expect(inputErrorKey(run('active', 'kvstore', { 'faults.primaryCrashAtS': 1 }))).toBe('faults.primaryCrashAtS');
-    expect(inputErrorKey(run('active', 'kvstore', { 'faults.linkDownAtS': 1 }))).toBe('faults.linkDownAtS');
-    expect(inputErrorKey(run('active', 'kvstore', { 'faults.byzantineReplicas': 4, 'faults.byzantineAtS': 1, 'faults.byzantineKind': 'silent' }))).toBe('faults.byzantineReplicas');
-    expect(inputErrorKey(run('active', 'kvstore', { 'faults.targetHost': 3 }))).toBe('faults.targetHost');
-    expect(inputErrorKey(run('remus', 'kvstore', { 'faults.rmCrashAtS': 1 }))).toBe('faults.rmCrashAtS');
-    expect(inputErrorKey(run('unprotected', 'kvstore', { 'faults.byzantineReplicas': 2, 'faults.byzantineAtS': 1, 'faults.byzantineKind': 'silent' }))).toBe('faults.byzantineReplicas');
-    expect(inputErrorKey(run('active', 'kvstore', { 'faults.byzantineAtS': 1 }))).toBe('faults.byzantineReplicas');
+    expect(inputErrorField(run('active', 'synthetic', {}))).toBe('workload');
+    expect(inputErrorField(run('active', 'kvstore', { 'faults.primaryCrashAtS': 1 }))).toBe('faults.primaryCrashAtS');
+    expect(inputErrorField(run('active', 'kvstore', { 'faults.linkDownAtS': 1 }))).toBe('faults.linkDownAtS');
+    expect(inputErrorField(run('active', 'kvstore', { 'faults.byzantineReplicas': 4, 'faults.byzantineAtS': 1, 'faults.byzantineKind': 'silent' }))).toBe('faults.byzantineReplicas');
+    expect(inputErrorField(run('active', 'kvstore', { 'faults.targetHost': 3 }))).toBe('faults.targetHost');
+    expect(inputErrorField(run('remus', 'kvstore', { 'faults.rmCrashAtS': 1 }))).toBe('faults.rmCrashAtS');
+    expect(inputErrorField(run('unprotected', 'kvstore', { 'faults.byzantineReplicas': 2, 'faults.byzantineAtS': 1, 'faults.byzantineKind': 'silent' }))).toBe('faults.byzantineReplicas');
+    expect(inputErrorField(run('active', 'kvstore', { 'faults.byzantineAtS': 1 }))).toBe('faults.byzantineReplicas');
   });
 });
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isInputError } from '../../../lib/params/index.js';
+import { inputErrorField } from '../../params/input-error-field.js';
 import { faultSchedule } from '../../../lib/faults/index.js';
 import { buildRun, getEngine, resolveRunParams, runScenario, simulate, type SimulationOutcome } from '../../../lib/scenario/index.js';
 import { getWorkload } from '../../../workloads/index.js';
@@ -9,16 +9,6 @@ import { getWorkload } from '../../../workloads/index.js';
 function spareAlone(params: Record<string, number | string | boolean>, seed = 1, engine = 'spare'): SimulationOutcome {
   const p = resolveRunParams(engine, 'kvstore', { 'vm.memoryMiB': 4, ...(engine === 'active' ? { 'vm.netBufferMiB': 0 } : {}), 'run.durationS': 1.2, 'workload.rmwProportion': 0.2, 'workload.clients': 4, ...params });
   return simulate(getEngine(engine), getWorkload('kvstore'), p, seed, faultSchedule(p, p.num('run.durationS')));
-}
-
-function inputErrorKey(fn: () => unknown): string | null {
-  try {
-    fn();
-  } catch (e) {
-    if (isInputError(e)) return e.field;
-    throw e;
-  }
-  return null;
 }
 
 type Rec = Record<string, number | string | boolean | null>;
@@ -205,14 +195,14 @@ describe('engine spare', { timeout: 300_000 }, () => {
 
   it('refuses what it cannot do, naming the field (exit 2)', () => {
     const run = (workload: string, params: Record<string, number | string>) => () => runScenario({ engine: 'spare', workload, params: { 'run.durationS': 3, ...params } });
-    expect(inputErrorKey(run('synthetic', {}))).toBe('workload');
-    expect(inputErrorKey(run('kvstore', { 'spare.f': 0 }))).toBe('spare.f');
-    expect(inputErrorKey(run('kvstore', { 'spare.updateIntervalMs': 0 }))).toBe('spare.updateIntervalMs');
-    expect(inputErrorKey(run('kvstore', { 'spare.replyTimeoutMs': 0 }))).toBe('spare.replyTimeoutMs');
-    expect(inputErrorKey(run('kvstore', { 'spare.recoveryIntervalS': -1 }))).toBe('spare.recoveryIntervalS');
-    expect(inputErrorKey(run('kvstore', { 'faults.targetHost': 2 }))).toBe('faults.targetHost');
-    expect(inputErrorKey(run('kvstore', { 'faults.linkDownAtS': 1 }))).toBe('faults.linkDownAtS');
-    expect(inputErrorKey(run('kvstore', { 'vm.netBufferMiB': 4 }))).toBe('vm.netBufferMiB');
-    expect(inputErrorKey(run('kvstore', { 'faults.byzantineReplicas': 3, 'faults.byzantineAtS': 1, 'faults.byzantineKind': 'silent' }))).toBe('faults.byzantineReplicas');
+    expect(inputErrorField(run('synthetic', {}))).toBe('workload');
+    expect(inputErrorField(run('kvstore', { 'spare.f': 0 }))).toBe('spare.f');
+    expect(inputErrorField(run('kvstore', { 'spare.updateIntervalMs': 0 }))).toBe('spare.updateIntervalMs');
+    expect(inputErrorField(run('kvstore', { 'spare.replyTimeoutMs': 0 }))).toBe('spare.replyTimeoutMs');
+    expect(inputErrorField(run('kvstore', { 'spare.recoveryIntervalS': -1 }))).toBe('spare.recoveryIntervalS');
+    expect(inputErrorField(run('kvstore', { 'faults.targetHost': 2 }))).toBe('faults.targetHost');
+    expect(inputErrorField(run('kvstore', { 'faults.linkDownAtS': 1 }))).toBe('faults.linkDownAtS');
+    expect(inputErrorField(run('kvstore', { 'vm.netBufferMiB': 4 }))).toBe('vm.netBufferMiB');
+    expect(inputErrorField(run('kvstore', { 'faults.byzantineReplicas': 3, 'faults.byzantineAtS': 1, 'faults.byzantineKind': 'silent' }))).toBe('faults.byzantineReplicas');
   });
 });
