@@ -1,7 +1,7 @@
 import { numberParam, type ParamSpec } from '../../params/index.js';
 
 /**
- * Default update interval, ms. Estimate: SPARE never published its interval (SPARE-FACTS.md).
+ * Default update interval, ms. Estimate: SPARE never published its interval (docs/spare.md, "The engine").
  * Well below a run's length (a 30 s kvstore run sees 60 updates) and long enough that waking the
  * shadows costs less CPU than a third executing replica would.
  */
