@@ -46,7 +46,7 @@ export {
 } from './params/index.js';
 
 // Workload presets.
-export { WORKLOADS, getWorkload, workloadNames, WritePattern, LOCALITIES, type WorkloadPreset, type GuestInstance, type GuestEnv, type ClientPopulation, type ClientEnv, type Locality } from '../workloads/index.js';
+export { WORKLOADS, getWorkload, workloadNames, WritePattern, LOCALITIES, defineWorkload, THROUGHPUT_METRICS, type WorkloadPreset, type WorkloadDefinition, type GuestDefinition, type ClientDefinition, type GuestInstance, type GuestEnv, type ClientPopulation, type ClientEnv, type Locality } from '../workloads/index.js';
 
 // Engines and faults.
 export { DEFAULT_LAYOUT, type EngineDef, type EngineContext, type EngineInstance, type EngineReport, type EngineGuest, type RunLayout } from './engines/engine.js';
