@@ -1,5 +1,4 @@
 export { remusEngine } from './engine.js';
-export { REMUS_PARAMS } from './params.js';
 export { FluidTransport } from './fluid-transport.js';
 export type { ReplicationTransport } from './transport.js';
 export { OUTPUT_SERIES_MAX } from './outage.js';
