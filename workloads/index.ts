@@ -14,6 +14,7 @@ import type { WorkloadPreset } from './workload.js';
 
 export { type WorkloadPreset, type GuestInstance, type GuestEnv, type ClientPopulation, type ClientEnv } from './workload.js';
 export { WritePattern, LOCALITIES, type Locality } from './write-pattern.js';
+export { defineWorkload, THROUGHPUT_METRICS, type WorkloadDefinition, type GuestDefinition, type ClientDefinition } from './define-workload.js';
 export { synthetic } from './presets/synthetic.js';
 
 /** Every named preset, in the order of docs/design.md#workloads. */

@@ -89,6 +89,11 @@ export interface WorkloadPreset {
   derivedDefaults?(input: Readonly<Record<string, ParamValue>>): Readonly<Record<string, ParamValue>>;
   /** Fixed work ("until done"): `run.durationS` is then an upper bound. */
   readonly fixedWork: boolean;
+  /**
+   * Without fixed work: the metrics whose drop against the unprotected twin is the run's
+   * `overheadPct`, in order of preference (the first that both runs report counts).
+   */
+  readonly overheadMetrics: readonly string[];
   /** Whether it has clients (then `clients` is set). */
   readonly usesNetwork: boolean;
   /** The program of one guest VM. */

@@ -18,6 +18,13 @@ export interface WritePatternOptions {
   readonly zipfS?: number;
 }
 
+/** A write pattern's position, as a checkpoint carries it. */
+export interface WritePatternState {
+  readonly cursor: number;
+  readonly a: number;
+  readonly b: number;
+}
+
 /**
  * Chooses pages for writes, batch by batch, from one seeded stream.
  * - `sequential`: a cursor walks the working set and wraps, so the distinct pages written by the
@@ -139,11 +146,11 @@ export class WritePattern {
   }
 
   /** Pattern state for checkpoints (cursor and permutation; the stream is not rewound). */
-  snapshot(): { cursor: number; a: number; b: number } {
+  snapshot(): WritePatternState {
     return { cursor: this.cursor, a: this.permA, b: this.permB };
   }
 
-  restore(s: { cursor: number; a: number; b: number }): void {
+  restore(s: WritePatternState): void {
     this.cursor = s.cursor;
     this.permA = s.a;
     this.permB = s.b;

@@ -2,7 +2,7 @@
  * Analysis: sweep results → rows, summaries and DataFrames; Vega-Lite figures; SVG/PNG rendering;
  * notebook display. Nothing heavy at import time: danfojs, vega and resvg load on first use.
  */
-export { type Cell, type Row, columnsOf } from './rows.js';
+export { type Cell, type Row } from './rows.js';
 export { rowsToDataFrame, type DataFrame } from './dataframe.js';
 export { runsPath, parseRuns, readRuns, loadRuns } from './runs.js';
 export { summarizeBy, type SummaryRow } from './summarize-by.js';

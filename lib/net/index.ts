@@ -5,8 +5,7 @@ export {
   DEFAULT_EFFICIENCY,
 } from './channel.js';
 export { Network, CLIENT_NIC_LATENCY_MS, type NetworkOptions, type ClientEndpoint } from './network.js';
-export { Timeline, type TimelineRecord } from './timeline.js';
-export { RequestLog } from './request-log.js';
+export { Timeline } from './timeline.js';
 export { Service, type ServiceFrontEnd } from './service.js';
 export {
   TcpClient,
@@ -14,7 +13,6 @@ export {
   TcpServer,
   RtoEstimator,
   linuxRetransmitTimeoutNs,
-  TCP_RTO_MIN_NS,
   TCP_RTO_MAX_NS,
   TCP_CONNECTION_TIMEOUT_NS,
   type TcpRequestPayload,

@@ -171,7 +171,7 @@ class ReplicaManager {
  *   its replica's reply again.
  */
 export class ReplicationGroup {
-  private readonly o: ReplicationGroupOptions;
+  private readonly opts: ReplicationGroupOptions;
   private readonly sim: Simulation;
   readonly costs: RmCosts;
   readonly heartbeatNs: Nanos;
@@ -184,7 +184,7 @@ export class ReplicationGroup {
   constructor(o: ReplicationGroupOptions) {
     if (o.hosts.length < 1) throw new Error('a replication group needs at least one host');
     if (o.hosts.length > 31) throw new Error('at most 31 replica managers');
-    this.o = o;
+    this.opts = o;
     this.sim = o.sim;
     this.costs = { ...DEFAULT_RM_COSTS, ...o.costs };
     this.heartbeatNs = o.heartbeatNs ?? ms(RM_HEARTBEAT_MS);
@@ -262,7 +262,7 @@ export class ReplicationGroup {
     const done = rm.answered.get(s);
     if (done !== undefined && done.n === req.n) {
       // A retry of an answered request: its reply was lost on the way; answer again.
-      this.o.answer(rm.index, req, done.reply, done.bytes);
+      this.opts.answer(rm.index, req, done.reply, done.bytes);
       return;
     }
     if (done !== undefined && done.n > req.n) return; // stale
@@ -323,9 +323,9 @@ export class ReplicationGroup {
   private openVote(rm: ReplicaManager, req: GroupRequest): void {
     const old = rm.votes.get(req.session);
     old?.timer?.cancel();
-    const v: Vote = { req, collector: new VoteCollector(this.o.quorum), timer: null, suspected: false, fetchingFrom: -1 };
+    const v: Vote = { req, collector: new VoteCollector(this.opts.quorum), timer: null, suspected: false, fetchingFrom: -1 };
     rm.votes.set(req.session, v);
-    const t = this.o.replyTimeoutNs;
+    const t = this.opts.replyTimeoutNs;
     if (t !== undefined)
       v.timer = this.sim.schedule(t, () => {
         v.timer = null;
@@ -337,7 +337,7 @@ export class ReplicationGroup {
     if (v.suspected) return;
     v.suspected = true;
     rm.stats.suspicions++;
-    this.o.suspect?.(rm.index, v.req, why);
+    this.opts.suspect?.(rm.index, v.req, why);
   }
 
   /**
@@ -394,7 +394,7 @@ export class ReplicationGroup {
     rm.pendingForward.delete(v.req.session);
     rm.answered.set(v.req.session, { n: v.req.n, reply: full.reply, bytes: full.bytes });
     rm.stats.answered++;
-    this.o.answer(rm.index, v.req, full.reply, full.bytes);
+    this.opts.answer(rm.index, v.req, full.reply, full.bytes);
   }
 
   // ——— ordering ———
@@ -476,18 +476,18 @@ export class ReplicationGroup {
       if (o.req.n <= (rm.deliveredN.get(s) ?? -1)) continue; // ordered twice: executed once
       rm.deliveredN.set(s, o.req.n);
       rm.stats.delivered++;
-      if (this.o.shuffledRm === rm.index) {
+      if (this.opts.shuffledRm === rm.index) {
         if (rm.held === null) {
           rm.held = { seq, req: o.req };
           continue;
         }
         const h = rm.held;
         rm.held = null;
-        this.o.deliver(rm.index, seq, o.req);
-        this.o.deliver(rm.index, h.seq, h.req);
+        this.opts.deliver(rm.index, seq, o.req);
+        this.opts.deliver(rm.index, h.seq, h.req);
         continue;
       }
-      this.o.deliver(rm.index, seq, o.req);
+      this.opts.deliver(rm.index, seq, o.req);
     }
   }
 
@@ -499,7 +499,7 @@ export class ReplicationGroup {
     from.stats.bytesSent += bytes;
     from.lastSent[to] = this.sim.now;
     const dest = this.rms[to]!;
-    this.o.network.hostLink(from.host, dest.host).send(bytes, {
+    this.opts.network.hostLink(from.host, dest.host).send(bytes, {
       lossy: false,
       tag: msg,
       onDelivered: () => this.receive(dest, from.index, msg),
@@ -578,7 +578,7 @@ export class ReplicationGroup {
     const wasSequencer = rm.sequencer() === dead;
     rm.live[dead] = false;
     this.declared[dead] = true;
-    this.o.crashDetected?.(rm.index, dead);
+    this.opts.crashDetected?.(rm.index, dead);
     if (wasSequencer) {
       const next = rm.sequencer();
       if (next === rm.index) {

@@ -113,7 +113,8 @@ export function savingsAgainstActive(
 
 /**
  * `overheadPct` against the twin (docs/design.md#metrics): fixed work `(completion / twin − 1) × 100`;
- * specweb2005 `(1 − score / twin) × 100`; other throughput workloads `(1 − throughput / twin) × 100`.
+ * otherwise `(1 − m / twin) × 100` for the first of the preset's `overheadMetrics` both runs report
+ * (specweb2005: its score; the others: throughput).
  */
 export function overheadPct(
   preset: WorkloadPreset,
@@ -128,7 +129,7 @@ export function overheadPct(
     const b = num(twin, 'completionTimeS');
     return a !== undefined && b !== undefined && b > 0 ? (a / b - 1) * 100 : undefined;
   }
-  for (const key of preset.name === 'specweb2005' ? ['score'] : ['throughputOpsPerS', 'throughputMbps']) {
+  for (const key of preset.overheadMetrics) {
     const a = num(run, key);
     const b = num(twin, key);
     if (a !== undefined && b !== undefined && b > 0) return (1 - a / b) * 100;

@@ -1,4 +1,4 @@
-export { type Nanos, ns, us, ms, s, toMs, toS } from './time.js';
+export { type Nanos, us, ms, s } from './time.js';
 export { EventHeap, ScheduledEvent } from './event-heap.js';
 export { Signal } from './signal.js';
 export { Simulation, SimulationError, type Process, type Yieldable, type Timer } from './simulation.js';

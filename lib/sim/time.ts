@@ -9,10 +9,6 @@ export const NS_PER_MS = 1_000_000;
 export const NS_PER_S = 1_000_000_000;
 
 /** Round to the nanosecond so that sums of durations stay exact integers. */
-export const ns = (x: number): Nanos => Math.round(x);
 export const us = (x: number): Nanos => Math.round(x * NS_PER_US);
 export const ms = (x: number): Nanos => Math.round(x * NS_PER_MS);
 export const s = (x: number): Nanos => Math.round(x * NS_PER_S);
-
-export const toMs = (t: Nanos): number => t / NS_PER_MS;
-export const toS = (t: Nanos): number => t / NS_PER_S;

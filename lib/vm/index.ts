@@ -5,7 +5,7 @@ export { Nic, NIC_RX_RING_SLOTS, type Packet } from './nic.js';
 export { NetBuffers, NET_PAGES_PER_KIB, SOCKET_BUFFER_KIB, TCP_MSS_BYTES, SEGMENTS_PER_ACK, type NetBufferOptions } from './net-buffers.js';
 export { HostCpu, type CpuClaim } from './host-cpu.js';
 export { Host } from './host.js';
-export { VCpu, type GuestProgram } from './vcpu.js';
+export { type GuestProgram } from './vcpu.js';
 export { VM, type CpuState } from './vm.js';
 export { LOG_DIRTY_TRAP_NS } from './cost-model.js';
 export { digestBytes, digestPages, DIGEST_HEX_CHARS } from './digest.js';

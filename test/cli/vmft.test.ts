@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ENGINE_DEFS } from '../../lib/scenario/index.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const vmft = (...args: string[]) => spawnSync(process.execPath, ['bin/vmft.js', ...args], { cwd: root, encoding: 'utf8' });
@@ -31,6 +32,16 @@ describe('vmft run <engine> --json', () => {
     const r = vmft('run', 'unprotected', '--workload', 'idle', '--set', 'run.durationS=1');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/metrics\n[\s\S]*dirtyPagesPerSMean[\s\S]*wallMs/);
+  });
+});
+
+describe('vmft run --help', () => {
+  it('lists every engine in the registry as the <engine> argument', () => {
+    const r = vmft('run', '--help');
+    expect(r.status).toBe(0);
+    const line = r.stdout.split('\n').find((l) => l.trim().startsWith('engine'));
+    expect(line?.trim().replace(/^engine\s+/, '')).toBe(ENGINE_DEFS.map((e) => e.name).join(' | '));
+    expect(ENGINE_DEFS.map((e) => e.name)).toEqual(expect.arrayContaining(['unprotected', 'migration', 'remus', 'active', 'spare']));
   });
 });
 

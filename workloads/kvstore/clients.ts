@@ -87,7 +87,7 @@ export type Verdict = 'ok' | 'corrupt' | 'stale';
  * update's acknowledgement must carry its own id as the writer.
  */
 export class KvClients {
-  private readonly o: KvClientOptions;
+  private readonly opts: KvClientOptions;
   private readonly cdf: Float64Array;
   private readonly scrambleA: number;
   private readonly scrambleB: number;
@@ -112,7 +112,7 @@ export class KvClients {
   private stopped = false;
 
   constructor(o: KvClientOptions) {
-    this.o = o;
+    this.opts = o;
     this.cdf = zipfTable(o.records, o.zipfS);
     this.acked = new Float64Array(o.records);
     this.lastDone = new Float64Array(o.clients);
@@ -125,10 +125,10 @@ export class KvClients {
   }
 
   start(): void {
-    for (let c = 0; c < this.o.clients; c++) {
+    for (let c = 0; c < this.opts.clients; c++) {
       // Staggered starts: no lock-step sessions.
-      const offset = this.o.thinkNs > 0 ? this.o.rng.next() * this.o.thinkNs : c * 1000;
-      this.o.sim.schedule(offset, () => this.issue(c));
+      const offset = this.opts.thinkNs > 0 ? this.opts.rng.next() * this.opts.thinkNs : c * 1000;
+      this.opts.sim.schedule(offset, () => this.issue(c));
     }
   }
 
@@ -138,7 +138,7 @@ export class KvClients {
   }
 
   private pickKey(): number {
-    const u = this.o.rng.next();
+    const u = this.opts.rng.next();
     let lo = 0;
     let hi = this.cdf.length - 1;
     while (lo < hi) {
@@ -146,25 +146,25 @@ export class KvClients {
       if (this.cdf[mid]! > u) hi = mid;
       else lo = mid + 1;
     }
-    return (lo * this.scrambleA + this.scrambleB) % this.o.records;
+    return (lo * this.scrambleA + this.scrambleB) % this.opts.records;
   }
 
   private issue(client: number): void {
     if (this.stopped) return;
     const k = this.pickKey();
-    const key = keyOf(k, this.o.keyBytes);
-    const sentAt = this.o.sim.now;
+    const key = keyOf(k, this.opts.keyBytes);
+    const sentAt = this.opts.sim.now;
     this.waitingSince[client] = sentAt;
-    const u = this.o.rng.next();
-    if (u < this.o.readProportion) {
+    const u = this.opts.rng.next();
+    if (u < this.opts.readProportion) {
       const floor = this.acked[k]!;
       const req: KvRequest = { op: 'read', key };
-      this.o.rpc.call(client, key.length, req, (body, failed) => {
-        if (!failed) this.o.onAccepted?.(req, body as KvReply);
+      this.opts.rpc.call(client, key.length, req, (body, failed) => {
+        if (!failed) this.opts.onAccepted?.(req, body as KvReply);
         this.onRead(client, k, floor, sentAt, body as KvReply, failed);
       });
     } else {
-      const rmw = u < this.o.readProportion + (this.o.rmwProportion ?? 0);
+      const rmw = u < this.opts.readProportion + (this.opts.rmwProportion ?? 0);
       const floor = this.acked[k]!;
       const v = this.nextVersion++;
       if (v >= this.issuedKey.length) {
@@ -173,10 +173,10 @@ export class KvClients {
         this.issuedKey = g;
       }
       this.issuedKey[v] = k;
-      const value = valueOf(k, v, this.o.valueBytes);
+      const value = valueOf(k, v, this.opts.valueBytes);
       const req: KvRequest = { op: rmw ? 'rmw' : 'update', key, version: v, value };
-      this.o.rpc.call(client, key.length + value.length, req, (body, failed) => {
-        if (!failed) this.o.onAccepted?.(req, body as KvReply);
+      this.opts.rpc.call(client, key.length + value.length, req, (body, failed) => {
+        if (!failed) this.opts.onAccepted?.(req, body as KvReply);
         this.onUpdate(client, k, v, floor, sentAt, body as KvReply, failed, rmw);
       });
     }
@@ -186,17 +186,17 @@ export class KvClients {
   private broken(client: number): void {
     this._failed++;
     this.waitingSince[client] = -1;
-    this.o.sim.schedule(this.o.thinkNs > 0 ? this.o.rng.exponential(this.o.thinkNs) : 0, () => this.issue(client));
+    this.opts.sim.schedule(this.opts.thinkNs > 0 ? this.opts.rng.exponential(this.opts.thinkNs) : 0, () => this.issue(client));
   }
 
   private next(client: number, sentAt: number): void {
-    this.lastDone[client] = this.o.sim.now;
+    this.lastDone[client] = this.opts.sim.now;
     this.waitingSince[client] = -1;
-    if (this.o.sim.now - sentAt > this.longestWaitNs) this.longestWaitNs = this.o.sim.now - sentAt;
+    if (this.opts.sim.now - sentAt > this.longestWaitNs) this.longestWaitNs = this.opts.sim.now - sentAt;
     this._completed++;
-    this.latencyMs.push((this.o.sim.now - sentAt) / 1e6);
-    const think = this.o.thinkNs > 0 ? this.o.rng.exponential(this.o.thinkNs) : 0;
-    this.o.sim.schedule(think, () => this.issue(client));
+    this.latencyMs.push((this.opts.sim.now - sentAt) / 1e6);
+    const think = this.opts.thinkNs > 0 ? this.opts.rng.exponential(this.opts.thinkNs) : 0;
+    this.opts.sim.schedule(think, () => this.issue(client));
   }
 
   private onRead(client: number, k: number, floor: number, sentAt: number, r: KvReply, failed: boolean): void {
@@ -212,14 +212,14 @@ export class KvClients {
     if (rmw) this._rmws++;
     else this._updates++;
     let verdict: Verdict;
-    if (this.o.orderVersions === true) verdict = r.found && r.writer === v && Number.isInteger(r.version) && r.version > 0 ? 'ok' : 'corrupt';
+    if (this.opts.orderVersions === true) verdict = r.found && r.writer === v && Number.isInteger(r.version) && r.version > 0 ? 'ok' : 'corrupt';
     else verdict = r.found && r.version >= v && (r.version === v || this.issuedKey[r.version] === k) ? 'ok' : 'corrupt';
     if (verdict === 'ok' && rmw) {
       const p = r.prior;
       verdict = p === undefined ? 'corrupt' : this.judgeRead(k, floor, { found: p.found, version: p.version, ...(p.writer === undefined ? {} : { writer: p.writer }), ...(r.value === undefined ? {} : { value: r.value }) });
     }
     this.count(verdict, `${rmw ? 'read-modify-write' : 'update'} of key ${k} with write ${v}: acknowledged as version ${r.version}`);
-    if (this.o.orderVersions !== true) {
+    if (this.opts.orderVersions !== true) {
       if (this.acked[k]! < v) this.acked[k] = v;
     } else if (verdict === 'ok' && this.acked[k]! < r.version) this.acked[k] = r.version;
     this.next(client, sentAt);
@@ -228,10 +228,10 @@ export class KvClients {
   /** Rules (1) and (2) above. */
   judgeRead(k: number, floor: number, r: KvReply): Verdict {
     if (!r.found || r.value === undefined) return 'corrupt';
-    const w = this.o.orderVersions === true ? (r.writer ?? -1) : r.version;
+    const w = this.opts.orderVersions === true ? (r.writer ?? -1) : r.version;
     if (!Number.isInteger(w) || w < 0 || w >= this.nextVersion) return 'corrupt';
     if (w > 0 && this.issuedKey[w] !== k) return 'corrupt';
-    const expect = valueOf(k, w, this.o.valueBytes);
+    const expect = valueOf(k, w, this.opts.valueBytes);
     if (r.value.length !== expect.length) return 'corrupt';
     for (let i = 0; i < expect.length; i++) if (r.value[i] !== expect[i]) return 'corrupt';
     return r.version >= floor ? 'ok' : 'stale';
@@ -241,13 +241,13 @@ export class KvClients {
     if (v === 'ok') return;
     if (v === 'corrupt') this._corrupt++;
     else this._stale++;
-    if (this.firstWrong === null) this.firstWrong = `t=${(this.o.sim.now / 1e9).toFixed(6)} s: ${what}`;
+    if (this.firstWrong === null) this.firstWrong = `t=${(this.opts.sim.now / 1e9).toFixed(6)} s: ${what}`;
   }
 
   /** Sessions without a reply for longer than `ns` (a request lost for good would leave one stuck). */
   stalledSessions(ns: number): number {
     let n = 0;
-    for (let c = 0; c < this.lastDone.length; c++) if (this.o.sim.now - this.lastDone[c]! > ns) n++;
+    for (let c = 0; c < this.lastDone.length; c++) if (this.opts.sim.now - this.lastDone[c]! > ns) n++;
     return n;
   }
 

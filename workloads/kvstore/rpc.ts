@@ -1,4 +1,7 @@
 import { TcpClient, TcpServer, type Network, type Service } from '../../lib/net/index.js';
+
+/** What the server's connections carry across a checkpoint (the requests each has seen). */
+export type RpcServerState = ReturnType<TcpServer['snapshot']>;
 import type { VM } from '../../lib/vm/index.js';
 
 /** Request/reply header bytes (TCP/IP headers, application framing). */
@@ -65,11 +68,11 @@ export class RpcServer {
     });
   }
 
-  snapshot(): unknown {
+  snapshot(): RpcServerState {
     return this.server.snapshot();
   }
 
-  restore(state: unknown): void {
-    this.server.restore(state as ReturnType<TcpServer['snapshot']>);
+  restore(state: RpcServerState): void {
+    this.server.restore(state);
   }
 }

@@ -1,8 +1,15 @@
 import { ClosedLoopClients, TcpServer } from '../../lib/net/index.js';
 import { quantile } from '../../lib/metrics/index.js';
 import { InputError, numberParam } from '../../lib/params/index.js';
-import { type WorkloadPreset, vmPages } from '../workload.js';
-import { WritePattern } from '../write-pattern.js';
+import { vmPages } from '../workload.js';
+import { WritePattern, type WritePatternState } from '../write-pattern.js';
+import { type GuestDefinition, defineWorkload } from '../define-workload.js';
+
+/** What a checkpoint of the server carries besides memory. */
+interface ApacheState {
+  readonly pattern: WritePatternState;
+  readonly served: number;
+}
 
 /**
  * Apache serving static files (Clark et al. §6.2, fig. 8): 100 clients, each requesting a 512 KB
@@ -15,7 +22,7 @@ import { WritePattern } from '../write-pattern.js';
  * guest loses that CPU share: fig. 8's drop to ≈ 765 Mbit/s (docs/design.md#network-hosts-and-clients). Each request also
  * dirties a few pages (socket buffers, the log, Apache's heap) in a buffer region.
  */
-export const apacheStatic: WorkloadPreset = {
+export const apacheStatic = defineWorkload({
   name: 'apache-static',
   from: 'Clark fig. 8',
   description: 'Apache serving 512 KB static files to 100 concurrent clients over gigabit Ethernet',
@@ -30,9 +37,7 @@ export const apacheStatic: WorkloadPreset = {
   // Apache sends its static files with sendfile (EnableSendfile, on by default in Apache 2.0/2.2)
   // from the page cache: the bytes it serves are not copied through guest memory.
   defaults: { 'vm.memoryMiB': 800, 'run.durationS': 120, 'host.sharedCpu': true, 'vm.netCopiedShare': 0 },
-  fixedWork: false,
-  usesNetwork: true,
-  guest(env) {
+  guest(env): GuestDefinition<ApacheState> {
     const p = env.params;
     const pageKiB = p.num('vm.pageKiB');
     const memPages = vmPages(p);
@@ -46,9 +51,6 @@ export const apacheStatic: WorkloadPreset = {
     const pattern = new WritePattern({ base, pages: bufferPages, locality: 'uniform' }, env.rng);
     let served = 0;
     return {
-      cpuBound: false,
-      contentBacked: false,
-      done: null,
       start(v) {
         const server = new TcpServer(v.nic);
         v.nic.onReceive((pkt) => {
@@ -65,14 +67,11 @@ export const apacheStatic: WorkloadPreset = {
         // All work is request handling (vCPU jobs, above).
       },
       snapshot: () => ({ pattern: pattern.snapshot(), served }),
-      restore(s) {
-        const st = s as { pattern: ReturnType<WritePattern['snapshot']>; served: number };
+      restore(st) {
         pattern.restore(st.pattern);
         served = st.served;
       },
       metrics: (endNs): Record<string, number> => ({ throughputOpsPerS: served / (endNs / 1e9) }),
-      series: () => ({}),
-      invariants: () => ({}),
     };
   },
   clients(env) {
@@ -104,8 +103,6 @@ export const apacheStatic: WorkloadPreset = {
         out.failedRequests = clients.log.failed;
         return out;
       },
-      series: () => ({}),
-      invariants: () => ({}),
     };
   },
-};
+});

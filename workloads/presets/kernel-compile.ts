@@ -1,10 +1,21 @@
 import { InputError, numberParam } from '../../lib/params/index.js';
 import { Signal } from '../../lib/sim/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { RateCarry, type WorkloadPreset, vmPages } from '../workload.js';
-import { WritePattern } from '../write-pattern.js';
+import { RateCarry, vmPages } from '../workload.js';
+import { WritePattern, type WritePatternState } from '../write-pattern.js';
+import { type GuestDefinition, defineWorkload } from '../define-workload.js';
 
 const NS_PER_S = 1e9;
+
+/** What a checkpoint of the build carries besides memory: its write carries, cursor and patterns. */
+interface KernelCompileState {
+  readonly hotW: number;
+  readonly coldW: number;
+  readonly disk: number;
+  readonly cursor: number;
+  readonly hot: WritePatternState;
+  readonly cold: WritePatternState;
+}
 
 /**
  * A Linux kernel build (Remus fig. 6, C4): a fixed amount of CPU work — ≈310 s on the Remus
@@ -33,7 +44,7 @@ const NS_PER_S = 1e9;
  * contents are) is declared for checkpoint compression; the content entropy was fitted to C6
  * (XOR ≈ 7–20 MB/s, hybrid ≈ 3–5 MB/s, typically 10:1).
  */
-export const kernelCompile: WorkloadPreset = {
+export const kernelCompile = defineWorkload({
   name: 'kernel-compile',
   from: 'Remus fig. 6',
   description: 'Linux kernel build: fixed CPU work (~310 s native), a compiler-like writable working set',
@@ -50,8 +61,7 @@ export const kernelCompile: WorkloadPreset = {
   ],
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 1200, 'host.sharedCpu': true },
   fixedWork: true,
-  usesNetwork: false,
-  guest(env) {
+  guest(env): GuestDefinition<KernelCompileState> {
     const p = env.params;
     const pageKiB = p.num('vm.pageKiB');
     const memPages = vmPages(p);
@@ -74,7 +84,6 @@ export const kernelCompile: WorkloadPreset = {
     };
     return {
       cpuBound: true,
-      contentBacked: false,
       done,
       start(v) {
         vm = v;
@@ -101,9 +110,7 @@ export const kernelCompile: WorkloadPreset = {
         hot: hot.snapshot(),
         cold: cold.snapshot(),
       }),
-      restore(s) {
-        type P = ReturnType<WritePattern['snapshot']>;
-        const st = s as { hotW: number; coldW: number; disk: number; cursor: number; hot: P; cold: P };
+      restore(st) {
         hotWrites.restore(st.hotW);
         coldWrites.restore(st.coldW);
         diskWrites.restore(st.disk);
@@ -113,9 +120,6 @@ export const kernelCompile: WorkloadPreset = {
         // Restored from a checkpoint (failover): the build goes on from the progress it had then.
         if (vm !== null) vm.vcpu.submit(Math.max(0, workNs - vm.vcpu.progress), finish);
       },
-      metrics: () => ({}),
-      series: () => ({}),
-      invariants: () => ({}),
     };
   },
-};
+});

@@ -3,10 +3,11 @@ import { isOrderedRequest } from '../../lib/replication/index.js';
 import type { VM } from '../../lib/vm/index.js';
 import { KvClients, type KvReply, type KvRequest } from '../kvstore/clients.js';
 import { executeKv, falsifyKvReply, freshKvMemory, kvReplyDigest, loadKv } from '../kvstore/machine.js';
-import { RPC_HEADER_BYTES, RpcClients, RpcServer } from '../kvstore/rpc.js';
+import { RPC_HEADER_BYTES, RpcClients, RpcServer, type RpcServerState } from '../kvstore/rpc.js';
 import { KvTable, keyOf, kvGeometry } from '../kvstore/table.js';
 import type { Replicable } from '../replicable.js';
-import type { ClientPopulation, GuestInstance, WorkloadPreset } from '../workload.js';
+import { type ClientDefinition, type GuestDefinition, defineWorkload } from '../define-workload.js';
+import type { ClientPopulation, GuestInstance } from '../workload.js';
 
 /**
  * Guest CPU per request (µs): receive, parse, hash lookup, copy, reply through a paravirtual NIC.
@@ -58,7 +59,7 @@ export const kvReplicable: Replicable = {
  * answers from the bytes it received alone, so a dirty-tracking or output-commit bug shows up as
  * `wrongReplies` and a false `repliesConsistent` / `noLostAckedWrite`.
  */
-export const kvstore: WorkloadPreset = {
+export const kvstore = defineWorkload({
   name: 'kvstore',
   from: '—',
   description: 'a deterministic key-value store with content-backed state and a YCSB-like client mix',
@@ -76,8 +77,6 @@ export const kvstore: WorkloadPreset = {
   // What the store writes to answer a request is its table (modelled); of the network buffers
   // (lib/vm/net-buffers.ts) only the receive ring and the socket buffers are its traffic's.
   defaults: { 'vm.memoryMiB': 64, 'run.durationS': 30, 'vm.netCopiedShare': 0 },
-  fixedWork: false,
-  usesNetwork: true,
   contentBacked: true,
   replicable: kvReplicable,
   derivedDefaults(input) {
@@ -139,11 +138,9 @@ export const kvstore: WorkloadPreset = {
       submit(id, job);
     };
 
-    const guest: KvstoreGuest = {
+    const guest: GuestDefinition<KvGuestState<Pending>> & { readonly table: KvTable } = {
       table,
-      cpuBound: false,
       contentBacked: true,
-      done: null,
       start(v) {
         vm = v;
         // Load phase (YCSB "load"): format the table and insert every record at version 0.
@@ -157,17 +154,13 @@ export const kvstore: WorkloadPreset = {
       // The store's data is in memory; outside it only the TCP stack's connection state and the
       // requests in progress.
       snapshot: () => ({ rpc: server?.snapshot() ?? null, pending: [...pending], executed: log?.length ?? 0 }),
-      restore(state) {
-        const st = state as { rpc: unknown; pending: Array<[number, Pending]>; executed: number };
-        server?.restore(st.rpc);
+      restore(st) {
+        if (st.rpc !== null) server?.restore(st.rpc);
         log?.rollback(st.executed);
         pending = new Map(st.pending);
         for (const [id, job] of pending) submit(id, job);
       },
-      // What the store does is measured by its clients.
-      metrics: () => ({}),
-      series: () => ({}),
-      invariants: () => ({}),
+      // What the store does is measured by its clients: no metrics of its own.
     };
     return guest;
   },
@@ -189,7 +182,7 @@ export const kvstore: WorkloadPreset = {
       thinkNs: p.num('workload.thinkMs') * 1e6,
       ...(env.accepted === undefined ? {} : { onAccepted: (req: KvRequest, reply: KvReply) => env.accepted!.accept(req, reply) }),
     });
-    const population: KvstorePopulation = {
+    const population: ClientDefinition & Pick<KvstorePopulation, 'kv' | 'rpc'> = {
       kv,
       rpc,
       start: () => kv.start(),
@@ -214,7 +207,6 @@ export const kvstore: WorkloadPreset = {
           brokenConnections: kv.failed,
         };
       },
-      series: () => ({}),
       invariants: () => ({
         repliesConsistent: kv.corruptReplies === 0,
         noLostAckedWrite: kv.staleReads === 0,
@@ -222,13 +214,20 @@ export const kvstore: WorkloadPreset = {
     };
     return population;
   },
-};
+});
 
 /** The table layout the parameters give (a replicated store keeps each write's client id too). */
 function kvGeometryOf(p: { num(key: string): number }, replicated: boolean): ReturnType<typeof kvGeometry> {
   return kvGeometry(p.num('workload.records'), p.num('workload.keyBytes'), p.num('workload.valueBytes'), p.num('vm.pageKiB') * 1024, replicated);
 }
 
+
+/** What a checkpoint of the kvstore guest carries besides memory: connections, requests in progress, the execution count. */
+interface KvGuestState<P> {
+  readonly rpc: RpcServerState | null;
+  readonly pending: Array<[number, P]>;
+  readonly executed: number;
+}
 
 /** The kvstore's guest program, with its table exposed for tests. */
 export type KvstoreGuest = GuestInstance & { readonly table: KvTable };

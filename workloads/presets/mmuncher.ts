@@ -1,8 +1,15 @@
 import { InputError, numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { RateCarry, type WorkloadPreset, vmPages } from '../workload.js';
+import { RateCarry, vmPages } from '../workload.js';
+import { type GuestDefinition, defineWorkload } from '../define-workload.js';
 
 const NS_PER_S = 1e9;
+
+/** What a checkpoint carries besides memory: the write carry and the cursor. */
+interface MmuncherState {
+  readonly carry: number;
+  readonly cursor: number;
+}
 
 /**
  * Clark et al.'s "diabolical" workload (NSDI '05 §6.4, fig. 12): a program writing constantly to
@@ -18,7 +25,7 @@ const NS_PER_S = 1e9;
  *
  * Testbed (Clark §6): dual 2 GHz Xeons, so domain 0 has a CPU of its own (`host.sharedCpu=false`).
  */
-export const mmuncher: WorkloadPreset = {
+export const mmuncher = defineWorkload({
   name: 'mmuncher',
   from: 'Clark fig. 12',
   description: 'the diabolical workload: writing constantly to a 256 MiB region',
@@ -28,9 +35,7 @@ export const mmuncher: WorkloadPreset = {
     numberParam('workload.regionOffsetMiB', 64, 'where the region starts in guest memory, MiB (above the kernel)', { min: 0 }),
   ],
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 120, 'host.sharedCpu': false },
-  fixedWork: false,
-  usesNetwork: false,
-  guest(env) {
+  guest(env): GuestDefinition<MmuncherState> {
     const p = env.params;
     const pageKiB = p.num('vm.pageKiB');
     const memPages = vmPages(p);
@@ -47,8 +52,6 @@ export const mmuncher: WorkloadPreset = {
     let vm: VM | null = null;
     return {
       cpuBound: true,
-      contentBacked: false,
-      done: null,
       start(v) {
         vm = v;
       },
@@ -64,14 +67,10 @@ export const mmuncher: WorkloadPreset = {
         }
       },
       snapshot: () => ({ carry: rate.snapshot(), cursor }),
-      restore(s) {
-        const st = s as { carry: number; cursor: number };
+      restore(st) {
         rate.restore(st.carry);
         cursor = st.cursor;
       },
-      metrics: () => ({}),
-      series: () => ({}),
-      invariants: () => ({}),
     };
   },
-};
+});

@@ -1,8 +1,15 @@
 import { numberParam } from '../../lib/params/index.js';
 import { Signal } from '../../lib/sim/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { type WorkloadPreset, vmPages } from '../workload.js';
-import { WritePattern } from '../write-pattern.js';
+import { vmPages } from '../workload.js';
+import { WritePattern, type WritePatternState } from '../write-pattern.js';
+import { type GuestDefinition, defineWorkload } from '../define-workload.js';
+
+/** What a checkpoint carries besides memory and disk: transactions done, the page pattern. */
+interface PostmarkState {
+  readonly completed: number;
+  readonly pattern: WritePatternState;
+}
 
 /**
  * PostMark (Remus fig. 9): small-file transactions (create/delete, read/append of 0.5–9.77 KB
@@ -12,7 +19,7 @@ import { WritePattern } from '../write-pattern.js';
  * transaction); what the experiment shows is relative — disk replication forwards writes
  * asynchronously, so it should cost PostMark almost nothing.
  */
-export const postmark: WorkloadPreset = {
+export const postmark = defineWorkload({
   name: 'postmark',
   from: 'Remus fig. 9',
   description: 'disk-bound small-file transactions (10,000 per run)',
@@ -29,8 +36,7 @@ export const postmark: WorkloadPreset = {
   ],
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 600 },
   fixedWork: true,
-  usesNetwork: false,
-  guest(env) {
+  guest(env): GuestDefinition<PostmarkState> {
     const p = env.params;
     const sim = env.sim;
     const total = p.num('workload.transactions');
@@ -73,8 +79,6 @@ export const postmark: WorkloadPreset = {
     };
 
     return {
-      cpuBound: false,
-      contentBacked: false,
       done,
       start(v) {
         vm = v;
@@ -82,8 +86,7 @@ export const postmark: WorkloadPreset = {
       },
       advance() {},
       snapshot: () => ({ completed, pattern: pages.snapshot() }),
-      restore(s) {
-        const st = s as { completed: number; pattern: ReturnType<WritePattern['snapshot']> };
+      restore(st) {
         generation++;
         completed = st.completed;
         pages.restore(st.pattern);
@@ -91,8 +94,6 @@ export const postmark: WorkloadPreset = {
         if (vm !== null) next();
       },
       metrics: (endNs) => ({ transactions: completed, throughputOpsPerS: endNs > 0 ? completed / (endNs / 1e9) : 0 }),
-      series: () => ({}),
-      invariants: () => ({}),
     };
   },
-};
+});

@@ -1,14 +1,23 @@
 import { DatagramClient } from '../../lib/net/index.js';
 import { InputError, numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import type { WorkloadPreset } from '../workload.js';
-import { WritePattern } from '../write-pattern.js';
+import { WritePattern, type WritePatternState } from '../write-pattern.js';
+import { type GuestDefinition, defineWorkload } from '../define-workload.js';
 
 const NS_PER_MS = 1e6;
 
 /** Bytes of a client's command datagram and of a server snapshot (Quake 3 netcode: small, < MTU). */
 export const QUAKE3_CLIENT_DATAGRAM_BYTES = 64;
 export const QUAKE3_SNAPSHOT_BYTES = 512;
+
+/** What a checkpoint of the server carries besides memory: its frame clock and write cursors. */
+interface Quake3State {
+  readonly frames: number;
+  readonly carry: number;
+  readonly rxCursor: number;
+  readonly cursor: WritePatternState;
+  readonly random: WritePatternState;
+}
 
 /**
  * A Quake 3 server with 6 players (Clark et al. §6.3, fig. 10–11). The server runs a frame every
@@ -30,7 +39,7 @@ export const QUAKE3_SNAPSHOT_BYTES = 512;
  * dirtied) and the geometric decay after it, hence the total; the hot
  * set (30 pages) sets the size of the last rounds. See docs/migration.md for what is not matched.
  */
-export const quake3: WorkloadPreset = {
+export const quake3 = defineWorkload({
   name: 'quake3',
   from: 'Clark fig. 10–11',
   description: 'Quake 3 server, 6 clients, a datagram every ~50 ms each way',
@@ -49,9 +58,7 @@ export const quake3: WorkloadPreset = {
   // buffers): of the network buffers (lib/vm/net-buffers.ts) only the receive ring and the socket
   // buffers are its traffic's, not the served-bytes stream of a web server.
   defaults: { 'vm.memoryMiB': 64, 'run.durationS': 60, 'host.sharedCpu': false, 'vm.netCopiedShare': 0 },
-  fixedWork: false,
-  usesNetwork: true,
-  guest(env) {
+  guest(env): GuestDefinition<Quake3State> {
     const p = env.params;
     const sim = env.sim;
     const pageKiB = p.num('vm.pageKiB');
@@ -101,9 +108,6 @@ export const quake3: WorkloadPreset = {
     const tick = (): void => vm!.whenRunning(frame);
 
     return {
-      cpuBound: false,
-      contentBacked: false,
-      done: null,
       start(v) {
         vm = v;
         // The kernel takes each command datagram into a receive buffer; the server applies it at
@@ -120,8 +124,7 @@ export const quake3: WorkloadPreset = {
         // Dirtying happens in frames (above), on the server's timer.
       },
       snapshot: () => ({ frames, carry, rxCursor, cursor: cursor.snapshot(), random: random.snapshot() }),
-      restore(s) {
-        const st = s as { frames: number; carry: number; rxCursor: number; cursor: ReturnType<WritePattern['snapshot']>; random: ReturnType<WritePattern['snapshot']> };
+      restore(st) {
         rxCursor = st.rxCursor;
         frames = st.frames;
         carry = st.carry;
@@ -129,8 +132,6 @@ export const quake3: WorkloadPreset = {
         random.restore(st.random);
       },
       metrics: (endNs): Record<string, number> => ({ framesPerS: frames / (endNs / 1e9) }),
-      series: () => ({}),
-      invariants: () => ({}),
     };
   },
   clients(env) {
@@ -151,8 +152,6 @@ export const quake3: WorkloadPreset = {
         for (const c of players) gap = Math.max(gap, c.received.longestGapNs(endNs));
         return { clientGapMs: Math.max(0, gap - frameNs) / 1e6 };
       },
-      series: () => ({}),
-      invariants: () => ({}),
     };
   },
-};
+});

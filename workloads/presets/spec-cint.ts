@@ -2,7 +2,8 @@ import { InputError, numberParam } from '../../lib/params/index.js';
 import type { SeriesRecord } from '../../lib/metrics/records.js';
 import { Signal } from '../../lib/sim/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { RateCarry, type WorkloadPreset, vmPages } from '../workload.js';
+import { RateCarry, vmPages } from '../workload.js';
+import { type GuestDefinition, defineWorkload } from '../define-workload.js';
 
 const NS_PER_S = 1e9;
 
@@ -109,7 +110,7 @@ interface CintState {
  * program's start and end (s of simulated time), its CPU time and its modelled WWS peak; the
  * `series.dirty` sampler (distinct pages per `run.sampleMs` window, 1 s here) measures what it did.
  */
-export const specCint: WorkloadPreset = {
+export const specCint = defineWorkload({
   name: 'spec-cint',
   from: 'Clark fig. 2',
   description: 'the SPEC CINT2000 programs in sequence, each with its own writable working set (C8)',
@@ -127,8 +128,7 @@ export const specCint: WorkloadPreset = {
     'run.sampleMs': 1000, // the WWS window: distinct pages per second
   },
   fixedWork: true,
-  usesNetwork: false,
-  guest(env) {
+  guest(env): GuestDefinition<CintState> {
     const p = env.params;
     const scale = p.num('workload.timeScale');
     const memPages = vmPages(p);
@@ -183,7 +183,6 @@ export const specCint: WorkloadPreset = {
 
     return {
       cpuBound: true,
-      contentBacked: false,
       done,
       start(v) {
         vm = v;
@@ -212,15 +211,13 @@ export const specCint: WorkloadPreset = {
           }
         }
       },
-      snapshot: (): CintState => ({ phase, cursor, carry: rate.snapshot() }),
-      restore(s) {
-        const st = s as CintState;
+      snapshot: () => ({ phase, cursor, carry: rate.snapshot() }),
+      restore(st) {
         phase = st.phase;
         cursor = st.cursor;
         rate.restore(st.carry);
         if (phase < phases.length) rate.setRate((phases[phase]!.wwsPages * CINT_REWRITES_PER_S) / NS_PER_S);
       },
-      metrics: () => ({}),
       series(): Record<string, SeriesRecord[]> {
         const programs: SeriesRecord[] = CINT_PROGRAMS.map((prog, i) => {
           const peak = Math.max(...phases.filter((ph) => ph.program === i).map((ph) => ph.wwsPages));
@@ -235,7 +232,6 @@ export const specCint: WorkloadPreset = {
         });
         return { programs };
       },
-      invariants: () => ({}),
     };
   },
-};
+});

@@ -1,8 +1,9 @@
 import { InputError, booleanParam, enumParam, numberParam } from '../../lib/params/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { RateWriter } from '../rate-writer.js';
-import { type WorkloadPreset, vmPages } from '../workload.js';
+import { RateWriter, type RateWriterState } from '../rate-writer.js';
+import { vmPages } from '../workload.js';
 import { LOCALITIES, WritePattern } from '../write-pattern.js';
+import { type GuestDefinition, defineWorkload } from '../define-workload.js';
 
 /**
  * Epoch length assumed for `workload.dirtyPagesPerEpoch` when no engine announces epochs (the
@@ -17,7 +18,7 @@ export const SYNTHETIC_DEFAULT_EPOCH_MS = 25;
  * `sequential`, k ≤ working-set writes dirty exactly k distinct pages (see WritePattern).
  * For cost curves (C3) and peer comparisons.
  */
-export const synthetic: WorkloadPreset = {
+export const synthetic = defineWorkload({
   name: 'synthetic',
   from: '—',
   description: 'exactly what its keys say: N distinct-page writes per second or per epoch over a working set',
@@ -29,9 +30,7 @@ export const synthetic: WorkloadPreset = {
     booleanParam('workload.cpuBound', false, 'the vCPU always wants a whole core (else it is nearly idle between writes)'),
   ],
   defaults: { 'vm.memoryMiB': 512, 'run.durationS': 60 },
-  fixedWork: false,
-  usesNetwork: false,
-  guest(env) {
+  guest(env): GuestDefinition<RateWriterState> {
     const p = env.params;
     const pageKiB = p.num('vm.pageKiB');
     const memPages = vmPages(p);
@@ -49,8 +48,6 @@ export const synthetic: WorkloadPreset = {
     let epochsAnnounced = false;
     return {
       cpuBound: p.bool('workload.cpuBound'),
-      contentBacked: false,
-      done: null,
       start(v) {
         vm = v;
         if (perEpoch !== undefined) {
@@ -67,9 +64,6 @@ export const synthetic: WorkloadPreset = {
       },
       snapshot: () => writer.snapshot(),
       restore: (s) => writer.restore(s),
-      metrics: () => ({}),
-      series: () => ({}),
-      invariants: () => ({}),
     };
   },
-};
+});

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { InputError, booleanParam, stringParam } from '../../lib/params/index.js';
 import { Signal, type Timer } from '../../lib/sim/index.js';
 import type { VM } from '../../lib/vm/index.js';
-import { type WorkloadPreset, vmPages } from '../workload.js';
+import { vmPages } from '../workload.js';
+import { type GuestDefinition, defineWorkload } from '../define-workload.js';
 
 const NS_PER_S = 1e9;
 const FIELD = 'workload.traceFile';
@@ -183,7 +184,7 @@ export function traceMemoryMiB(trace: DirtyTrace, pageKiB = 4): number {
  * unprotected. Unless `vm.memoryMiB` is set, the VM is sized to hold the trace's largest page; a
  * `vm.memoryMiB` set smaller is bad input naming the size needed.
  */
-export const trace: WorkloadPreset = {
+export const trace = defineWorkload({
   name: 'trace',
   from: '—',
   description: 'replays a user-supplied dirty-page trace (CSV/JSON of time → pages)',
@@ -200,8 +201,7 @@ export const trace: WorkloadPreset = {
     return { 'vm.memoryMiB': traceMemoryMiB(loadTrace(path), Number.isFinite(pageKiB) && pageKiB > 0 ? pageKiB : 4) };
   },
   fixedWork: true,
-  usesNetwork: false,
-  guest(env) {
+  guest(env): GuestDefinition<{ readonly next: number }> {
     const p = env.params;
     const path = p.optStr(FIELD);
     if (path === undefined || path === '') throw new InputError(FIELD, 'the trace workload needs a trace file', '--set workload.traceFile=PATH');
@@ -244,7 +244,6 @@ export const trace: WorkloadPreset = {
 
     return {
       cpuBound: p.bool('workload.cpuBound'),
-      contentBacked: false,
       done,
       start(v) {
         vm = v;
@@ -256,12 +255,10 @@ export const trace: WorkloadPreset = {
       },
       snapshot: () => ({ next }),
       restore(s) {
-        next = (s as { next: number }).next;
+        next = s.next;
         if (timer === null && vm !== null && !done.triggered) arm();
       },
       metrics: () => ({ tracePageWrites: writes }),
-      series: () => ({}),
-      invariants: () => ({}),
     };
   },
-};
+});

@@ -58,7 +58,7 @@ export interface SessionOptions {
  * at once); retired sessions finish the page they are in and stop.
  */
 export class WebSessions {
-  private readonly o: SessionOptions;
+  private readonly opts: SessionOptions;
   private readonly sessions: Session[] = [];
   private readonly cdf: Float64Array;
   private readonly exchanges: Exchange[][];
@@ -71,7 +71,7 @@ export class WebSessions {
   exchangesDone = 0;
 
   constructor(o: SessionOptions) {
-    this.o = o;
+    this.opts = o;
     this.cdf = pageCdf(o.pages);
     this.exchanges = o.pages.map(pageExchanges);
   }
@@ -93,7 +93,7 @@ export class WebSessions {
   /** Pages of `phase` still in progress: their ages (s) now (lower bounds of their latencies). */
   inProgressAges(phase: number): number[] {
     const out: number[] = [];
-    for (const s of this.sessions) if (s.busy && s.phase === phase) out.push((this.o.sim.now - s.startNs) / NS_PER_S);
+    for (const s of this.sessions) if (s.busy && s.phase === phase) out.push((this.opts.sim.now - s.startNs) / NS_PER_S);
     return out;
   }
 
@@ -105,7 +105,7 @@ export class WebSessions {
   }
 
   setActive(n: number): void {
-    const target = Math.max(0, Math.min(this.o.maxSessions, Math.floor(n)));
+    const target = Math.max(0, Math.min(this.opts.maxSessions, Math.floor(n)));
     while (this.sessions.length < target) this.sessions.push({ active: false, busy: false, page: 0, timer: null, startNs: 0, phase: -1 });
     for (let i = 0; i < this.sessions.length; i++) {
       const s = this.sessions[i]!;
@@ -124,8 +124,8 @@ export class WebSessions {
 
   private think(i: number): void {
     const s = this.sessions[i]!;
-    const t = this.o.thinkNs > 0 ? this.o.rng.exponential(this.o.thinkNs) : 0;
-    s.timer = this.o.sim.schedule(t, () => {
+    const t = this.opts.thinkNs > 0 ? this.opts.rng.exponential(this.opts.thinkNs) : 0;
+    s.timer = this.opts.sim.schedule(t, () => {
       s.timer = null;
       if (s.active) this.startPage(i);
     });
@@ -133,12 +133,12 @@ export class WebSessions {
 
   private startPage(i: number): void {
     const s = this.sessions[i]!;
-    const u = this.o.rng.next();
+    const u = this.opts.rng.next();
     let type = 0;
     while (type < this.cdf.length - 1 && this.cdf[type]! <= u) type++;
     s.busy = true;
     s.page++;
-    s.startNs = this.o.sim.now;
+    s.startNs = this.opts.sim.now;
     s.phase = this.measuring ? this.phase : -1;
     this.step(i, this.exchanges[type]!, 0);
   }
@@ -147,14 +147,14 @@ export class WebSessions {
     const s = this.sessions[i]!;
     const e = ex[k]!;
     const req: WebRequest = { session: i, page: s.page, kind: e.kind, replyBytes: e.replyBytes, objects: e.objects, first: k === 0, last: k === ex.length - 1 };
-    this.o.rpc.call(i, e.requestBytes, req, (_body, failed) => {
+    this.opts.rpc.call(i, e.requestBytes, req, (_body, failed) => {
       this.exchangesDone++;
       if (!failed && k + 1 < ex.length) {
         this.step(i, ex, k + 1);
         return;
       }
       // The page is complete (or its connection broke: counted with its latency so far).
-      const lat = (this.o.sim.now - s.startNs) / NS_PER_S;
+      const lat = (this.opts.sim.now - s.startNs) / NS_PER_S;
       if (s.phase >= 0) this.latencies[s.phase]!.push(failed ? Number.POSITIVE_INFINITY : lat);
       this.pagesDone++;
       s.busy = false;
@@ -187,7 +187,7 @@ export interface SearchOptions {
  * slows replies (Remus's output buffering) lowers the score the same way added delay does.
  */
 export class ScoreSearch {
-  private readonly o: SearchOptions;
+  private readonly opts: SearchOptions;
   private lo = 0;
   private hi: number;
   private current: number;
@@ -197,7 +197,7 @@ export class ScoreSearch {
   private bestPass = 0;
 
   constructor(o: SearchOptions) {
-    this.o = o;
+    this.opts = o;
     this.hi = o.maxSessions + 1;
     this.current = o.fixed ?? Math.min(o.maxSessions, o.firstGuess);
     this.phaseNs = o.fixed !== undefined ? o.runNs : Math.floor(o.runNs / o.phases);
@@ -232,14 +232,14 @@ export class ScoreSearch {
   }
 
   private begin(): void {
-    const { sim, sessions } = this.o;
+    const { sim, sessions } = this.opts;
     const phase = this.index;
     const startNs = sim.now;
     sessions.beginPhase(phase);
     sessions.setActive(this.current);
-    sim.schedule(Math.min(this.o.warmupNs, this.phaseNs / 2), () => sessions.measureFromNow());
+    sim.schedule(Math.min(this.opts.warmupNs, this.phaseNs / 2), () => sessions.measureFromNow());
     // The last phase ends with the run (the scenario stops the simulation then): judge it just before.
-    const endNs = Math.min(startNs + this.phaseNs, this.o.runNs - 1);
+    const endNs = Math.min(startNs + this.phaseNs, this.opts.runNs - 1);
     sim.at(Math.max(sim.now, endNs), () => this.end(phase, startNs));
   }
 
@@ -249,10 +249,10 @@ export class ScoreSearch {
    * down, too); the next phase starts when the server is idle, if a useful phase still fits.
    */
   private drainThenBegin(): void {
-    const { sim, sessions } = this.o;
+    const { sim, sessions } = this.opts;
     sessions.setActive(0);
     const poll = (): void => {
-      if (sim.now + MIN_PHASE_SHARE * this.phaseNs > this.o.runNs) return;
+      if (sim.now + MIN_PHASE_SHARE * this.phaseNs > this.opts.runNs) return;
       if (sessions.inProgressSince(sim.now + 1) === 0) this.begin();
       else sim.schedule(DRAIN_POLL_NS, poll);
     };
@@ -260,7 +260,7 @@ export class ScoreSearch {
   }
 
   private end(phase: number, startNs: number): void {
-    const { sim, sessions } = this.o;
+    const { sim, sessions } = this.opts;
     const done = sessions.latencies[phase]!;
     const lat = done.concat(sessions.inProgressAges(phase));
     const v = qosVerdict(lat);
@@ -280,11 +280,11 @@ export class ScoreSearch {
       this.lo = Math.max(this.lo, n);
     } else this.hi = Math.min(this.hi, n);
     this.index++;
-    if (this.o.fixed !== undefined || sim.now >= this.o.runNs - 1) return;
+    if (this.opts.fixed !== undefined || sim.now >= this.opts.runNs - 1) return;
     // Next count: bisection inside the bracket; once it is closed, re-test the upper neighbour of
     // the best pass (a noisy pass or fail gets a second look).
     if (this.hi - this.lo > 1) this.current = Math.floor((this.lo + this.hi) / 2);
-    else this.current = Math.min(this.o.maxSessions, this.lo + 1);
+    else this.current = Math.min(this.opts.maxSessions, this.lo + 1);
     if (this.lo >= this.hi) this.lo = this.hi - 1;
     this.drainThenBegin();
   }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { InputError, type ParamValue } from '../../params/index.js';
-import { runScenario } from '../../scenario/index.js';
+import { ENGINE_DEFS, runScenario } from '../../scenario/index.js';
 import { formatRun } from '../format.js';
 
 /** `--set key=value`, repeatable. */
@@ -24,7 +24,7 @@ export function registerRunCommand(program: Command, out: (s: string) => void): 
   program
     .command('run')
     .description('run one engine over one workload and print its metrics, invariants and series')
-    .argument('<engine>', 'unprotected | migration | remus')
+    .argument('<engine>', ENGINE_DEFS.map((e) => e.name).join(' | '))
     .option('-w, --workload <name>', 'workload preset (vmft list workloads)', 'idle')
     .option('-s, --set <key=value>', 'set a parameter (repeatable; vmft list params)', collectSet, {})
     .option('--seed <n>', 'random seed (32-bit unsigned integer)', parseSeed, 1)

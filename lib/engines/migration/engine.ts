@@ -8,7 +8,7 @@ import { EgressMeter } from './meter.js';
 import { MIGRATION_PARAMS } from './params.js';
 import { POLICIES, resolvePolicy } from './policy.js';
 import { Migration } from './rounds.js';
-import { Dom0Work, NetworkChannel } from './transfer.js';
+import { Dom0Work, NetworkPath } from './transfer.js';
 
 const MIB = 1024 * 1024;
 
@@ -43,13 +43,13 @@ export const migrationEngine: EngineDef = {
     const service = net.serviceOf(ctx.vm);
     // The stream is a flow competing with the workload's traffic: on the client-facing NIC it
     // shares (`migration.sharedNic`) or on the host-to-host link.
-    const channel = new NetworkChannel(ctx.sim, shared ? net.clientNic(source).tx : net.hostLink(source, target));
+    const path = new NetworkPath(ctx.sim, shared ? net.clientNic(source).tx : net.hostLink(source, target));
     const migration = new Migration({
       sim: ctx.sim,
       vm: ctx.vm,
       target,
       policy,
-      channel,
+      path,
       dom0: new Dom0Work(source.dom0Cpu, costs.sendNsPerByte),
       disk: p.bool('migration.disk'),
       costs: { suspendNs: costs.migrationSuspendNs, startupNs: costs.restoreNs, redirectNs: costs.redirectNs },

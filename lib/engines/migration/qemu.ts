@@ -87,7 +87,7 @@ export class AutoConvergeSchedule {
   constructor(
     nowNs: number,
     totalBytes: number,
-    private readonly s: ThrottleSettings = QEMU_THROTTLE,
+    private readonly throttle: ThrottleSettings = QEMU_THROTTLE,
   ) {
     this.periodStartNs = nowNs;
     this.bytesAtPeriodStart = totalBytes;
@@ -103,9 +103,9 @@ export class AutoConvergeSchedule {
     const xfer = totalBytes - this.bytesAtPeriodStart;
     const dirtied = this.dirtyPages * pageBytes;
     let next: number | null = null;
-    if (dirtied > (xfer * this.s.triggerPct) / 100 && ++this.high >= QEMU_THROTTLE_HIGH_PERIODS) {
+    if (dirtied > (xfer * this.throttle.triggerPct) / 100 && ++this.high >= QEMU_THROTTLE_HIGH_PERIODS) {
       this.high = 0;
-      next = currentPct === 0 ? this.s.initialPct : Math.min(currentPct + this.s.incrementPct, this.s.maxPct);
+      next = currentPct === 0 ? this.throttle.initialPct : Math.min(currentPct + this.throttle.incrementPct, this.throttle.maxPct);
     }
     this.periodStartNs = nowNs;
     this.bytesAtPeriodStart = totalBytes;

@@ -7,7 +7,7 @@ import { diskImage, memoryImage, type Image } from './image.js';
 import { allPages, inSendOrder, orderBits, permute } from './order.js';
 import { hasAdaptiveRate, nextRateMbps, stopRule, type Policy, type StopReason } from './policy.js';
 import { AutoConvergeSchedule, BandwidthMeter, mergeAtSync } from './qemu.js';
-import type { Channel, Dom0Work } from './transfer.js';
+import type { Dom0Work, TransferPath } from './transfer.js';
 
 /** Rounds of a local disk's pre-copy before memory's: at most this many (Xen's iteration cap). */
 const DISK_MAX_ROUNDS = 30;
@@ -19,7 +19,7 @@ export interface MigrationSetup {
   readonly vm: VM;
   readonly target: Host;
   readonly policy: Policy;
-  readonly channel: Channel;
+  readonly path: TransferPath;
   readonly dom0: Dom0Work;
   /** Pre-copy the VM's disk (a local disk) instead of leaving it on shared storage. */
   readonly disk: boolean;
@@ -69,10 +69,10 @@ export class Migration {
   private running = false;
   private rateMbps: number;
   private readonly batch = new Int32Array(BATCH_PAGES);
-  private readonly s: MigrationSetup;
+  private readonly setup: MigrationSetup;
 
   constructor(setup: MigrationSetup) {
-    this.s = setup;
+    this.setup = setup;
     this.rateMbps = setup.policy.minRateMbps ?? setup.policy.maxRateMbps ?? Number.POSITIVE_INFINITY;
   }
 
@@ -82,7 +82,7 @@ export class Migration {
 
   /** The stream's rate cap now, bytes/s: the adaptive limit and the fixed cap. */
   capBytesPerS(): number {
-    const p = this.s.policy;
+    const p = this.setup.policy;
     let cap = Number.POSITIVE_INFINITY;
     if (hasAdaptiveRate(p)) cap = (this.rateMbps * BITS_PER_MIBIT) / 8;
     if (p.maxBandwidthMiBps !== undefined) cap = Math.min(cap, p.maxBandwidthMiBps * 1024 * 1024);
@@ -96,7 +96,7 @@ export class Migration {
   abort(reason: string): void {
     if (this.running && !this.switched && this.abortReason === null) {
       this.abortReason = reason;
-      this.abortedNs = this.s.sim.now;
+      this.abortedNs = this.setup.sim.now;
     }
   }
 
@@ -106,8 +106,8 @@ export class Migration {
    */
   run(): Process<void> {
     this.running = true;
-    this.startNs = this.s.sim.now;
-    if (!this.s.target.alive) this.abort(`target host ${this.s.target.name} is down`);
+    this.startNs = this.setup.sim.now;
+    if (!this.setup.target.alive) this.abort(`target host ${this.setup.target.name} is down`);
     return this.process();
   }
 
@@ -128,10 +128,10 @@ export class Migration {
   }
 
   private cleanUpAfterAbort(): void {
-    const vm = this.s.vm;
-    this.s.dom0.release();
+    const vm = this.setup.vm;
+    this.setup.dom0.release();
     if (vm.memory.logDirtyEnabled) vm.memory.disableLogDirty();
-    if (this.s.disk) vm.disk.stopTracking();
+    if (this.setup.disk) vm.disk.stopTracking();
     if (vm.status !== 'crashed') {
       if (vm.vcpu.throttleFraction > 0) vm.vcpu.setThrottle(0);
       if (vm.status === 'paused') vm.resume(); // the source resumes it: Xen's failed-migration path
@@ -139,7 +139,7 @@ export class Migration {
   }
 
   private *migrate(): Process<void> {
-    const { sim, vm, policy } = this.s;
+    const { sim, vm, policy } = this.setup;
     vm.vcpu.sync();
     const source = vm.memory;
     const targetMemory = new PageMemory({ pages: source.pages, pageBytes: source.pageBytes, contentBacked: source.contentBacked });
@@ -147,7 +147,7 @@ export class Migration {
     const memory = memoryImage(source, targetMemory);
     let disk: Image | null = null;
     let targetDisk = vm.disk; // shared storage: the target opens the same disk
-    if (this.s.disk) {
+    if (this.setup.disk) {
       const d = vm.disk;
       targetDisk = new Disk(d.blocks, { blockBytes: d.blockBytes, contentBacked: d.bytes !== null });
       disk = diskImage(d, targetDisk);
@@ -168,7 +168,7 @@ export class Migration {
 
     // Stop phase: suspend, send what is left and the CPU state, switch, start up, redirect.
     this.checkAbort();
-    const stop = new StopPhase(sim, vm, this.s.costs);
+    const stop = new StopPhase(sim, vm, this.setup.costs);
     yield* stop.suspend();
     this.checkAbort();
     this.pausedNs = stop.pausedNs;
@@ -189,9 +189,9 @@ export class Migration {
       diskFinal = d.sent;
     }
     yield this.transmit(CPU_STATE_BYTES, policy.capStopPhase);
-    yield this.s.channel.drain(); // the target has every byte before it starts the VM
+    yield this.setup.path.drain(); // the target has every byte before it starts the VM
     this.checkAbort();
-    this.s.dom0.release();
+    this.setup.dom0.release();
     this.memoryRounds++;
     this.record(memory, this.memoryRounds, true, { sent: r.sent, skipped: 0, bytes: r.bytes, durationNs: sim.now - t0, pending: 0 }, {
       rateLimitMbps: hasAdaptiveRate(policy) ? this.rateMbps : null,
@@ -202,17 +202,17 @@ export class Migration {
     // The switch: the target must hold exactly what the source holds.
     this.memoryConsistent = memory.firstDifference() === -1;
     if (disk !== null) this.diskConsistent = disk.firstDifference() === -1;
-    vm.moveTo(this.s.target, targetMemory, targetDisk);
+    vm.moveTo(this.setup.target, targetMemory, targetDisk);
     this.switched = true;
     yield* stop.startOnTarget();
     if (vm.vcpu.throttleFraction > 0) vm.vcpu.setThrottle(0); // throttling ends with the migration
     this.resumedNs = stop.resumedNs;
-    yield* stop.redirect(() => this.s.redirect(this.s.target));
+    yield* stop.redirect(() => this.setup.redirect(this.setup.target));
     this.reachableNs = stop.reachableNs;
   }
 
   private *memoryPrecopy(memory: Image): Process<Int32Array | null> {
-    const { vm, policy } = this.s;
+    const { vm, policy } = this.setup;
     if (policy.dirtySync === 'threshold') return yield* this.qemuPrecopy(memory);
     const n = memory.units;
     let list: Int32Array | null = null; // round 1: every page
@@ -262,9 +262,9 @@ export class Migration {
    */
   private autoConverge(newDirtyPages: number, pageBytes: number): void {
     if (this.converge === null) return;
-    const vm = this.s.vm;
+    const vm = this.setup.vm;
     const pct = Math.round(vm.vcpu.throttleFraction * 100);
-    const next = this.converge.onSync(this.s.sim.now, newDirtyPages, pageBytes, this.memoryBytesSent + this.diskBytesSent, pct);
+    const next = this.converge.onSync(this.setup.sim.now, newDirtyPages, pageBytes, this.memoryBytesSent + this.diskBytesSent, pct);
     if (next !== null) vm.vcpu.setThrottle(next / 100); // whole percents, as QEMU's cpu-throttle-percentage
   }
 
@@ -278,7 +278,7 @@ export class Migration {
    * — or nothing is pending — the VM is stopped. Returns the pages still set in the bitmap.
    */
   private *qemuPrecopy(memory: Image): Process<Int32Array | null> {
-    const { sim, vm, policy } = this.s;
+    const { sim, vm, policy } = this.setup;
     const n = memory.units;
     const pb = memory.unitBytes;
     const limitMs = policy.downtimeLimitMs ?? 0;
@@ -375,10 +375,10 @@ export class Migration {
   }
 
   private *liveRound(image: Image, list: Int32Array | null, skip: boolean): Process<RoundResult> {
-    const { sim, vm } = this.s;
+    const { sim, vm } = this.setup;
     const t0 = sim.now;
     const r = yield* this.sendList(image, list, skip);
-    this.s.dom0.idle();
+    this.setup.dom0.idle();
     vm.vcpu.sync();
     return { ...r, durationNs: sim.now - t0, pending: image.log.count };
   }
@@ -391,8 +391,8 @@ export class Migration {
    * dirties it again. Cost: O(units in the list), typed arrays only.
    */
   private *sendList(image: Image, list: Int32Array | null, skip: boolean, capped = true): Generator<Yieldable, { sent: number; skipped: number; bytes: number }, unknown> {
-    const vm = this.s.vm;
-    const policy = this.s.policy;
+    const vm = this.setup.vm;
+    const policy = this.setup.policy;
     // What a page costs on the stream: QEMU puts a header before each page and sends a page of
     // zeros as its header and one byte (the zero check reads the page as it is sent).
     const header = image.resource === 'memory' ? policy.pageHeaderBytes : 0;
@@ -404,7 +404,7 @@ export class Migration {
     const units = image.units;
     const n = list === null ? units : list.length;
     // Every unit in Xen's order is computed on the fly (no 4-million-entry list for 16 GiB).
-    const xenAll = list === null && image.resource === 'memory' && this.s.policy.order === 'xen' && units > 1024;
+    const xenAll = list === null && image.resource === 'memory' && this.setup.policy.order === 'xen' && units > 1024;
     const bits = orderBits(units);
     // Every page in Xen's order jumps 1024 pages per step: copying page by page there would miss
     // the cache on every page. Such a pass marks what it sends and copies the marked pages in
@@ -486,10 +486,10 @@ export class Migration {
 
   /** Put `bytes` on the stream at the policy's cap (unless lifted), within what domain 0's CPU share allows. */
   private transmit(bytes: number, capped = true): Yieldable {
-    const want = capped ? Math.min(this.capBytesPerS(), this.s.channel.goodputBytesPerS) : this.s.channel.goodputBytesPerS;
-    const rate = this.s.dom0.want(want);
-    this.s.dom0.spent(bytes);
-    return this.s.channel.send(bytes, rate);
+    const want = capped ? Math.min(this.capBytesPerS(), this.setup.path.goodputBytesPerS) : this.setup.path.goodputBytesPerS;
+    const rate = this.setup.dom0.want(want);
+    this.setup.dom0.spent(bytes);
+    return this.setup.path.send(bytes, rate);
   }
 
   private record(image: Image, round: number, final: boolean, r: RoundResult, extra: SeriesRecord): void {
@@ -498,7 +498,7 @@ export class Migration {
       resource: image.resource,
       round,
       final,
-      startS: (this.s.sim.now - r.durationNs) / 1e9,
+      startS: (this.setup.sim.now - r.durationNs) / 1e9,
       pages: r.sent,
       skippedPages: r.skipped,
       bytes: r.bytes,
@@ -507,7 +507,7 @@ export class Migration {
       rateMbps: durS > 0 ? (r.bytes * 8) / 1e6 / durS : 0,
       dirtyPages: r.pending,
       dirtyRateMbps: durS > 0 ? (r.pending * image.unitBytes * 8) / 1e6 / durS : 0,
-      throttlePct: this.s.vm.vcpu.throttleFraction * 100,
+      throttlePct: this.setup.vm.vcpu.throttleFraction * 100,
       ...extra,
     });
   }

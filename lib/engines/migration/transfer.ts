@@ -1,12 +1,12 @@
-import type { Channel as NetChannel } from '../../net/index.js';
+import type { Channel } from '../../net/index.js';
 import { Signal, type Simulation, type Yieldable } from '../../sim/index.js';
 import type { CpuClaim, HostCpu } from '../../vm/index.js';
 
 /**
- * The path the migration stream takes (`NetworkChannel`: a flow on lib/net). Kept as an interface
+ * The path the migration stream takes (`NetworkPath`: flows on a lib/net channel). Kept as an interface
  * so the rounds do not depend on how the bytes are carried.
  */
-export interface Channel {
+export interface TransferPath {
   /** Payload bytes per second this path carries for the migration alone. */
   readonly goodputBytesPerS: number;
   /** Send `bytes` at no more than `capBytesPerS`: a delay (ns) or a signal, when the last byte has left. */
@@ -68,14 +68,14 @@ export class Dom0Work {
  * as this one has left (its last byte is on the wire), not when it arrives: the stream stays
  * continuous, and `drain` waits for the last byte to arrive (the stop phase, before the switch).
  */
-export class NetworkChannel implements Channel {
+export class NetworkPath implements TransferPath {
   readonly goodputBytesPerS: number;
   private inFlight = 0;
   private drained: Signal<void> | null = null;
 
   constructor(
     private readonly sim: Simulation,
-    private readonly channel: NetChannel,
+    private readonly channel: Channel,
   ) {
     this.goodputBytesPerS = channel.capacity * 1e9;
   }

@@ -5,8 +5,9 @@ import { type EngineDef, type EngineReport, type RunLayout, TWO_HOST_FAULT_KINDS
 import { installCheckpoint } from './backup.js';
 import { failover, type FailoverOutcome } from './failover.js';
 import { diskDifference, diskMismatch, imageMismatch, memoryDifference, SnapshotKeeper } from './invariants.js';
-import { FluidLink, type ReplicationTransport } from './link.js';
+import { FluidTransport } from './fluid-transport.js';
 import { NetTransport } from './net-transport.js';
+import type { ReplicationTransport } from './transport.js';
 import { REMUS_PARAMS, remusConfig } from './params.js';
 import { Primary } from './primary.js';
 import { ClientGapMeter } from './outage.js';
@@ -62,11 +63,11 @@ export const remusEngine: EngineDef = {
     const net = ctx.network;
     // One primary: its stream and acks are flows on lib/net's host-to-host link. Several: lib/net
     // gives each host pair a cable of its own and cannot make them share the backup's one
-    // replication NIC, so the fluid link (FluidLink) models that shared NIC.
+    // replication NIC, so the fluid model (FluidTransport) models that shared NIC.
     const link: ReplicationTransport =
       config.primaries === 1
         ? new NetTransport(sim, net)
-        : new FluidLink(sim, {
+        : new FluidTransport(sim, {
             bandwidthMbps: params.num('link.bandwidthMbps'),
             efficiency: params.num('link.efficiency'),
             latencyNs: Math.round(params.num('link.latencyMs') * 1e6),
@@ -84,7 +85,7 @@ export const remusEngine: EngineDef = {
       const keeper = crashScheduled ? new SnapshotKeeper() : null;
       keepers.push(keeper);
       t.vm.vcpu.setTrapNs(config.costs.logDirtyTrapNs);
-      return new Primary({ sim, id: i, vm: t.vm, host: t.host, backup, link, config, rng: ctx.rng, snapshots: keeper, epochs, timeline });
+      return new Primary({ sim, id: i, vm: t.vm, host: t.host, backup, transport: link, config, rng: ctx.rng, snapshots: keeper, epochs, timeline });
     });
     const failovers: Array<FailoverOutcome | null> = primaries.map(() => null);
     const crashAt: number[] = primaries.map(() => -1);

@@ -1,6 +1,6 @@
 export { remusEngine } from './engine.js';
-export { REMUS_PARAMS } from './params.js';
-export { FluidLink, type ReplicationTransport } from './link.js';
+export { FluidTransport } from './fluid-transport.js';
+export type { ReplicationTransport } from './transport.js';
 export { OUTPUT_SERIES_MAX } from './outage.js';
 export {
   CheckpointCompressor,

@@ -1,7 +1,7 @@
 import type { Channel, Flow, Network } from '../../net/index.js';
 import type { Simulation } from '../../sim/index.js';
 import type { CpuClaim, Host } from '../../vm/index.js';
-import type { ReplicationChannel, ReplicationTransport } from './link.js';
+import type { ReplicationStream, ReplicationTransport } from './transport.js';
 
 /**
  * The replication stream over lib/net: every batch of a primary's stream (a checkpoint, a batch of
@@ -20,10 +20,10 @@ export class NetTransport implements ReplicationTransport {
     private readonly net: Network,
   ) {}
 
-  channel(name: string, sender: Host, receiver: Host, cpu: { sendNsPerByte: number; recvNsPerByte: number }): ReplicationChannel {
-    const s = new NetStream(this, name, this.net.hostLink(sender, receiver), sender, receiver, cpu.sendNsPerByte);
-    this.streams.push(s);
-    return s;
+  stream(name: string, sender: Host, receiver: Host, cpu: { sendNsPerByte: number; recvNsPerByte: number }): ReplicationStream {
+    const stream = new NetStream(name, this.net.hostLink(sender, receiver), sender, receiver, cpu.sendNsPerByte);
+    this.streams.push(stream);
+    return stream;
   }
 
   message(from: Host, to: Host, cb: () => void): void {
@@ -65,7 +65,7 @@ export class NetTransport implements ReplicationTransport {
   }
 }
 
-class NetStream implements ReplicationChannel {
+class NetStream implements ReplicationStream {
   private queued = 0;
   /** Flows in send order with their end offsets; `prefix` is delivered up to `doneUpTo`. */
   private inflight: Array<{ flow: Flow; end: number; delivered: boolean }> = [];
@@ -75,9 +75,8 @@ class NetStream implements ReplicationChannel {
   lastDeliveryNs = 0;
 
   constructor(
-    private readonly t: NetTransport,
     readonly name: string,
-    private readonly ch: Channel,
+    private readonly channel: Channel,
     readonly sender: Host,
     readonly receiver: Host,
     private readonly nsPerByte: number,
@@ -95,7 +94,7 @@ class NetStream implements ReplicationChannel {
   }
   /** Whether any of its flows is transmitting over a link that is up. */
   get moving(): boolean {
-    return !this.ch.down && this.inflight.some((f) => f.flow.state === 'sending');
+    return !this.channel.down && this.inflight.some((f) => f.flow.state === 'sending');
   }
 
   enqueue(bytes: number): number {
@@ -103,10 +102,10 @@ class NetStream implements ReplicationChannel {
     if (bytes === 0) return this.queued;
     const end = (this.queued += bytes);
     const entry = { flow: null as unknown as Flow, end, delivered: false };
-    entry.flow = this.ch.send(bytes, {
+    entry.flow = this.channel.send(bytes, {
       onDelivered: () => {
         entry.delivered = true;
-        this.lastDeliveryNs = this.ch.sim.now;
+        this.lastDeliveryNs = this.channel.sim.now;
         this.advance();
       },
     });
@@ -117,7 +116,7 @@ class NetStream implements ReplicationChannel {
 
   whenDelivered(offset: number, cb: () => void): void {
     if (offset <= this.doneUpTo) {
-      this.ch.sim.schedule(0, cb);
+      this.channel.sim.schedule(0, cb);
       return;
     }
     this.waiters.push({ offset, cb });
@@ -148,7 +147,7 @@ class NetStream implements ReplicationChannel {
     if (this.claim === null) return;
     let sending = 0;
     for (const f of this.inflight) if (f.flow.state === 'sending') sending++;
-    this.claim.setDemand(sending === 0 ? 0 : Math.min(1, this.ch.capacity * this.nsPerByte));
+    this.claim.setDemand(sending === 0 ? 0 : Math.min(1, this.channel.capacity * this.nsPerByte));
     if (sending === 0) return;
     // Caps in bit/s: the share's bytes per ns, split among the flows in flight.
     const bps = (this.claim.share / this.nsPerByte / sending) * 8e9;

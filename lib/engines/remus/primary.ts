@@ -7,7 +7,7 @@ import { CheckpointCompressor, stageBytes } from './compression.js';
 import { CHECKPOINT_HEADER_BYTES, DISK_WRITE_HEADER_BYTES } from './costs.js';
 import { CpuTask } from './cpu-task.js';
 import { sparseCloneDisk, sparseCloneMemory, type SnapshotKeeper } from './invariants.js';
-import type { ReplicationChannel, ReplicationTransport } from './link.js';
+import type { ReplicationStream, ReplicationTransport } from './transport.js';
 import type { RemusConfig } from './params.js';
 import type { RandomStream } from '../../sim/index.js';
 
@@ -47,7 +47,7 @@ export interface PrimaryOptions {
   readonly vm: VM;
   readonly host: Host;
   readonly backup: Host;
-  readonly link: ReplicationTransport;
+  readonly transport: ReplicationTransport;
   readonly config: RemusConfig;
   readonly rng: RandomStream;
   /** Capture snapshots for the failover invariants (only when a crash is scheduled). */
@@ -87,8 +87,8 @@ export class Primary {
     firstCheckpointNs: -1,
     lastCheckpointNs: -1,
   };
-  private readonly o: PrimaryOptions;
-  private readonly stream: ReplicationChannel;
+  private readonly opts: PrimaryOptions;
+  private readonly stream: ReplicationStream;
   private readonly compressor: CheckpointCompressor | null;
   private _state: PrimaryState = 'protected';
   private epoch = 1;
@@ -104,7 +104,7 @@ export class Primary {
   private _unprotectedAt = -1;
 
   constructor(o: PrimaryOptions) {
-    this.o = o;
+    this.opts = o;
     this.id = o.id;
     this.vm = o.vm;
     this.host = o.host;
@@ -115,7 +115,7 @@ export class Primary {
     // One ordered stream per primary carries its disk writes as they happen and its checkpoints:
     // a checkpoint that has arrived implies every write of its epoch has (the backup's ack
     // condition, Remus §2.4), at the cost of one stream update per batch.
-    this.stream = o.link.channel(`p${o.id}`, o.host, o.backup, cpu);
+    this.stream = o.transport.stream(`p${o.id}`, o.host, o.backup, cpu);
     this.output = o.config.memory ? new OutputBuffer(o.vm.nic, { holding: o.config.netBuffering }) : null;
     this.compressor =
       o.config.compression === 'none' || !o.config.memory
@@ -154,12 +154,12 @@ export class Primary {
     // The initial synchronisation (Remus starts from a live migration of the whole VM) is taken
     // as done at t = 0, after the workload set up its state: the backup starts from a full copy.
     this._replica = new Replica({
-      image: this.o.config.memory ? sparseCloneMemory(vm.memory) : null,
+      image: this.opts.config.memory ? sparseCloneMemory(vm.memory) : null,
       disk: sparseCloneDisk(vm.disk),
-      cpu: this.o.config.memory ? vm.cpuState() : null,
+      cpu: this.opts.config.memory ? vm.cpuState() : null,
     });
-    if (this.o.config.memory) vm.memory.enableLogDirty();
-    if (this.o.config.disk) {
+    if (this.opts.config.memory) vm.memory.enableLogDirty();
+    if (this.opts.config.disk) {
       this.unsubscribeDisk = vm.disk.onWrite((w) => {
         if (this._state !== 'protected') return;
         // The write completes locally at once; its copy goes to the backup asynchronously.
@@ -169,13 +169,13 @@ export class Primary {
         this.stats.diskBytes += bytes;
         // Writes leave in batches: with memory replication they join the stream at the next
         // barrier (or once DISK_BATCH_BYTES accumulate); disk-only, at the end of the instant.
-        if (this.diskBatch === 0 && !this.o.config.memory) this.o.sim.schedule(0, () => this.flushDisk());
+        if (this.diskBatch === 0 && !this.opts.config.memory) this.opts.sim.schedule(0, () => this.flushDisk());
         this.diskBatch += bytes;
         if (this.diskBatch >= DISK_BATCH_BYTES) this.flushDisk();
       });
     }
     vm.beginEpoch(this.epoch);
-    this.o.sim.process(this.loop(), `remus-primary-${this.id}`);
+    this.opts.sim.process(this.loop(), `remus-primary-${this.id}`);
   }
 
   /** The host died: stop everything; buffered (speculative) output dies with it. */
@@ -190,11 +190,11 @@ export class Primary {
   goUnprotected(): void {
     if (this._state !== 'protected') return;
     this._state = 'unprotected';
-    this._unprotectedAt = this.o.sim.now;
+    this._unprotectedAt = this.opts.sim.now;
     this.stopWork();
-    if (this.o.config.memory) this.vm.memory.disableLogDirty();
+    if (this.opts.config.memory) this.vm.memory.disableLogDirty();
     this.output?.stopHolding();
-    this.o.timeline.push({ timeS: this.o.sim.now / 1e9, primary: this.id, event: 'unprotected', detail: 'backup silent: continuing without protection' });
+    this.opts.timeline.push({ timeS: this.opts.sim.now / 1e9, primary: this.id, event: 'unprotected', detail: 'backup silent: continuing without protection' });
   }
 
   /** The VM now runs on the backup: the primary side is finished. */
@@ -212,7 +212,7 @@ export class Primary {
   }
 
   private *loop(): Process<void> {
-    const { sim, config } = this.o;
+    const { sim, config } = this.opts;
     let next = sim.now + config.epochNs;
     while (this._state === 'protected') {
       const wait = next - sim.now;
@@ -242,7 +242,7 @@ export class Primary {
 
   /** Suspend, stage the dirty pages, resume; then transmit asynchronously. */
   private *checkpoint(start: number): Process<void> {
-    const { sim, config } = this.o;
+    const { sim, config } = this.opts;
     const vm = this.vm;
     const k = this.epoch;
     vm.vcpu.sync(); // the guest's writes up to now, before the dirty log is read
@@ -259,7 +259,7 @@ export class Primary {
     for (let i = 0; i < pages.length; i++) versions[i] = mv[pages[i]!]!;
     const cp: Checkpoint = { epoch: k, pages, versions, bytes: stageBytes(vm.memory, pages), cpu: vm.cpuState() };
     if (this.diskBatch > 0) this.flushDisk();
-    this.o.snapshots?.take(k, vm.memory, vm.disk);
+    this.opts.snapshots?.take(k, vm.memory, vm.disk);
     const c = config.costs;
     const suspend = config.optimisedSuspend ? c.suspendResumeNs : c.stockSuspendResumeNs;
     const pause = suspend + c.bitmapScanNsPerVmPage * vm.memory.pages + c.pageCopyNsPerPage * pages.length;
@@ -290,7 +290,7 @@ export class Primary {
       transmitMs: null,
       ackS: null,
     };
-    if (this.o.epochs.length < EPOCH_SERIES_MAX) this.o.epochs.push(row);
+    if (this.opts.epochs.length < EPOCH_SERIES_MAX) this.opts.epochs.push(row);
     const acked = new Signal<void>(`ack-${this.id}-${k}`);
     this.inflight = acked;
     const send = (wire: number): void => {
@@ -323,14 +323,14 @@ export class Primary {
     if (this.diskBatch > 0) this.flushDisk();
     const offset = this.stream.enqueue(DISK_WRITE_HEADER_BYTES);
     this.stats.diskBytes += DISK_WRITE_HEADER_BYTES;
-    this.o.snapshots?.take(k, null, this.vm.disk);
+    this.opts.snapshots?.take(k, null, this.vm.disk);
     this.epoch = k + 1;
     this.vm.beginEpoch(k + 1);
     this.stats.checkpoints++;
     if (this.stats.firstCheckpointNs < 0) this.stats.firstCheckpointNs = start;
     this.stats.lastCheckpointNs = start;
     const row: SeriesRecord = { primary: this.id, epoch: k, startS: start / 1e9, dirtyPages: 0, pauseMs: 0, wireKiB: 0, transmitMs: null, ackS: null };
-    if (this.o.epochs.length < EPOCH_SERIES_MAX) this.o.epochs.push(row);
+    if (this.opts.epochs.length < EPOCH_SERIES_MAX) this.opts.epochs.push(row);
     const acked = new Signal<void>(`ack-${this.id}-${k}`);
     this.inflight = acked;
     this.stream.whenDelivered(offset, () => this.backupCommit(k, null, start, row, acked));
@@ -338,14 +338,14 @@ export class Primary {
 
   /** On the backup: process the checkpoint's tail, commit it, acknowledge. */
   private backupCommit(k: number, cp: Checkpoint | null, sentAt: number, row: SeriesRecord, acked: Signal<void>): void {
-    const { sim, link, backup } = this.o;
-    sim.schedule(this.o.config.costs.checkpointCommitNs, () => {
+    const { sim, transport, backup } = this.opts;
+    sim.schedule(this.opts.config.costs.checkpointCommitNs, () => {
       // A checkpoint that fully arrived commits even if the primary died meanwhile; never after
       // the backup's image became the running VM.
       if (!backup.alive || this._state === 'failed-over') return;
       this.replica.commit(k, cp);
-      this.o.snapshots?.committed(k);
-      link.message(backup, this.host, () => {
+      this.opts.snapshots?.committed(k);
+      transport.message(backup, this.host, () => {
         if (this._state !== 'protected' && this._state !== 'unprotected') return;
         this.output?.release(k);
         const transmit = sim.now - sentAt;

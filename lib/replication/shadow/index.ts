@@ -8,10 +8,10 @@ export {
   type ShadowCostProfile,
   type ShadowCosts,
 } from './costs.js';
-export { ResourceLedger, type ResourceMeter, type CpuUse } from './ledger.js';
+export { ResourceLedger, type ResourceMeter } from './ledger.js';
 export { UpdateProducer, payloadDigest, payloadMatches, type StateUpdate } from './update.js';
 export { decideUpdate, payloadSource, type UpdateDecision } from './acceptance.js';
-export { ShadowReplica, writtenPages, type ShadowState, type ApplyRecord, type ActivationRecord } from './shadow.js';
+export { ShadowReplica, writtenPages, type ApplyRecord } from './shadow.js';
 export { ShadowConsistency, ChangeRecorder } from './consistency.js';
 export {
   faultBoundHeld,
@@ -27,18 +27,11 @@ export {
   initialRecoveryState,
   recoveryReducer,
   recoveryReplacements,
-  type RecoveryStep,
   type RecoveryState,
-  type RecoveryEvent,
   type RecoveryAction,
   type RecoveryRecord,
-  type HostRoles,
-} from './recovery.js';
+  } from './recovery.js';
 export {
   VerifiedUpdates,
-  type VerifiedUpdatesOptions,
-  type UpdateTransport,
-  type UpdateHost,
-  type UpdateRoundRecord,
-} from './update-round.js';
-export { ProactiveRecovery, type ProactiveRecoveryOptions } from './recovery-driver.js';
+  } from './update-round.js';
+export { ProactiveRecovery } from './recovery-driver.js';

@@ -50,7 +50,7 @@ export interface ProactiveRecoveryOptions {
  * Times are simulated; costs go to the meter.
  */
 export class ProactiveRecovery {
-  private readonly o: ProactiveRecoveryOptions;
+  private readonly opts: ProactiveRecoveryOptions;
   private _state: RecoveryState;
   private readonly activeIds: string[];
   private timer: Timer | null = null;
@@ -63,7 +63,7 @@ export class ProactiveRecovery {
   constructor(o: ProactiveRecoveryOptions) {
     if (!(o.intervalNs > 0)) throw new Error(`bad recovery interval ${o.intervalNs} ns`);
     const n = o.activeIds.length;
-    this.o = o;
+    this.opts = o;
     this.activeIds = [...o.activeIds];
     this._state = initialRecoveryState(Array.from({ length: n }, (_, i) => ({ active: this.activeIds[i]!, shadow: o.updates.host(i).shadow.id })));
   }
@@ -95,15 +95,15 @@ export class ProactiveRecovery {
    * when the one running ends.
    */
   due(): void {
-    this.event({ kind: 'due', atS: this.o.sim.now / 1e9 });
+    this.event({ kind: 'due', atS: this.opts.sim.now / 1e9 });
   }
 
   /** Recoveries fall due every interval from now on. */
   start(): void {
     if (this.timer !== null) return;
     const tick = (): void => {
-      this.timer = this.o.sim.schedule(this.o.intervalNs, () => {
-        this.event({ kind: 'due', atS: this.o.sim.now / 1e9 });
+      this.timer = this.opts.sim.schedule(this.opts.intervalNs, () => {
+        this.event({ kind: 'due', atS: this.opts.sim.now / 1e9 });
         tick();
       });
     };
@@ -120,16 +120,16 @@ export class ProactiveRecovery {
     const before = this._state.records.length;
     const { state, actions } = recoveryReducer(this._state, e);
     this._state = state;
-    if (state.records.length > before) this.o.onRecovered?.(state.records[state.records.length - 1]!);
+    if (state.records.length > before) this.opts.onRecovered?.(state.records[state.records.length - 1]!);
     for (const a of actions) this.run(a);
   }
 
   private done(a: RecoveryAction): void {
-    this.event({ kind: 'done', step: a.step, host: a.host, atS: this.o.sim.now / 1e9 });
+    this.event({ kind: 'done', step: a.step, host: a.host, atS: this.opts.sim.now / 1e9 });
   }
 
   private run(a: RecoveryAction): void {
-    const { sim, costs, meter, updates } = this.o;
+    const { sim, costs, meter, updates } = this.opts;
     const h = a.host;
     switch (a.step) {
       case 'checkpoint-shadow': {
@@ -148,7 +148,7 @@ export class ProactiveRecovery {
       case 'create-shadow': {
         const img = this.image!;
         ShadowReplica.restore(
-          { sim, id: a.vm, host: h, costs, meter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => this.o.makeVm(h, m, a.vm, img.seq, img.memory) },
+          { sim, id: a.vm, host: h, costs, meter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => this.opts.makeVm(h, m, a.vm, img.seq, img.memory) },
           (s) => {
             this.created = s;
             this.done(a);
@@ -172,7 +172,7 @@ export class ProactiveRecovery {
         const to = this.activated!.vm;
         this.retiredVm = from;
         updates.setActive(h, to);
-        this.o.switchExecution(h, from, to, this.activated!.appliedSeq, () => this.done(a));
+        this.opts.switchExecution(h, from, to, this.activated!.appliedSeq, () => this.done(a));
         return;
       }
       case 'discard-active': {

@@ -86,7 +86,7 @@ interface HostRound {
  * comes while the previous round is still undecided somewhere is skipped (counted).
  */
 export class VerifiedUpdates {
-  private readonly o: VerifiedUpdatesOptions;
+  private readonly opts: VerifiedUpdatesOptions;
   private readonly hosts: UpdateHost[];
   private readonly producers: UpdateProducer[];
   /** Hosts whose active replica was just switched: their next capture takes a peer's page list. */
@@ -112,7 +112,7 @@ export class VerifiedUpdates {
   constructor(o: VerifiedUpdatesOptions) {
     if (o.hosts.length < o.f + 1) throw new Error(`verified updates need at least f + 1 = ${o.f + 1} hosts, got ${o.hosts.length}`);
     if (o.checks !== undefined && o.checks.length !== o.hosts.length) throw new Error('one consistency check per host');
-    this.o = o;
+    this.opts = o;
     this.hosts = [...o.hosts];
     this.producers = o.hosts.map((h) => new UpdateProducer(h.active.memory));
     this.joining = o.hosts.map(() => false);
@@ -233,7 +233,7 @@ export class VerifiedUpdates {
       this._skipped++;
       return;
     }
-    const { sim, costs, meter } = this.o;
+    const { sim, costs, meter } = this.opts;
     const hosts = this.hosts;
     const n = hosts.length;
     const seq = ++this.seq;
@@ -295,9 +295,9 @@ export class VerifiedUpdates {
     this.receive(seq, i, i, u.digest);
     this.hosts.forEach((_, j) => {
       if (j === i) return;
-      this.o.transport.send(i, j, UPDATE_DIGEST_MESSAGE_BYTES, () => this.receive(seq, j, i, u.digest));
+      this.opts.transport.send(i, j, UPDATE_DIGEST_MESSAGE_BYTES, () => this.receive(seq, j, i, u.digest));
     });
-    r.timer = this.o.sim.schedule(this.o.digestTimeoutNs, () => this.decide(seq, i));
+    r.timer = this.opts.sim.schedule(this.opts.digestTimeoutNs, () => this.decide(seq, i));
   }
 
   private receive(seq: number, at: number, from: number, digest: string): void {
@@ -321,11 +321,11 @@ export class VerifiedUpdates {
     r.timer?.cancel();
     this.openHosts--;
     const rec = this._records[this._records.length - 1]!;
-    const decision = decideUpdate(r.digests, this.o.f);
-    rec.decidedAt[i] = this.o.sim.now;
+    const decision = decideUpdate(r.digests, this.opts.f);
+    rec.decidedAt[i] = this.opts.sim.now;
     rec.accepted[i] = decision.accepted;
     r.producer?.settle(decision.accepted);
-    if (decision.suspicious) this.o.onSuspicion?.(i, seq, decision);
+    if (decision.suspicious) this.opts.onSuspicion?.(i, seq, decision);
     if (!decision.accepted) return;
     const source = payloadSource(decision, i)!;
     if (source === i) {
@@ -337,8 +337,8 @@ export class VerifiedUpdates {
     const src = this.rounds![source]!.update;
     if (src === null) return;
     const bytes = UPDATE_PAYLOAD_HEADER_BYTES + src.bytes.length + 4 * src.pages.length;
-    this.o.transport.send(source, i, bytes, () => {
-      this.o.meter.cpu(i, digestCpuNs(this.o.costs, src.bytes.length), 'digest');
+    this.opts.transport.send(source, i, bytes, () => {
+      this.opts.meter.cpu(i, digestCpuNs(this.opts.costs, src.bytes.length), 'digest');
       if (!payloadMatches(src, decision.digest!)) {
         rec.refused.push(i);
         return;
@@ -357,7 +357,7 @@ export class VerifiedUpdates {
     if (shadow.state === 'discarded' || shadow.state === 'active' || shadow.state === 'activating') return;
     if (u.seq <= shadow.appliedSeq) return;
     shadow.apply(u, () => {
-      if (rec !== undefined) rec.appliedAt[i] = this.o.sim.now;
+      if (rec !== undefined) rec.appliedAt[i] = this.opts.sim.now;
       const check = this.checks[i];
       if (check !== null && check !== undefined && shadow === this.hosts[i]!.shadow) check.verify(u.seq, u.pages);
       this.trim(i);

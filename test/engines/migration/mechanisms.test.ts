@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ARP_REDIRECT_NS, CPU_STATE_BYTES, DOM0_CPU_NS_PER_BYTE, SOURCE_SUSPEND_NS, TARGET_STARTUP_NS, migrationEngine } from '../../../lib/engines/migration/index.js';
 import { InputError, numberParam, resolveParams } from '../../../lib/params/index.js';
 import { COMMON_PARAMS, runScenario, simulate } from '../../../lib/scenario/index.js';
-import { synthetic, WritePattern, type WorkloadPreset } from '../../../workloads/index.js';
+import { defineWorkload, synthetic, WritePattern, type WorkloadPreset } from '../../../workloads/index.js';
 import { CLIENT_NIC_LATENCY_MS } from '../../../lib/net/index.js';
 import { migrate } from './harness.js';
 
@@ -120,14 +120,12 @@ describe('qemu auto-converge', () => {
 });
 
 /** A guest writing memory and local-disk blocks at fixed rates (for the disk pre-copy). */
-const diskWriter: WorkloadPreset = {
+const diskWriter = defineWorkload({
   name: 'disk-writer',
   from: '—',
   description: 'test: writes memory pages and disk blocks',
   params: [numberParam('workload.blocksPerS', 2000, 'disk block writes per second', { min: 0 })],
   defaults: { 'vm.memoryMiB': 32, 'vm.diskMiB': 64, 'run.durationS': 40 },
-  fixedWork: false,
-  usesNetwork: false,
   guest(env) {
     const perNs = env.params.num('workload.blocksPerS') / 1e9;
     let carry = 0;
@@ -136,9 +134,6 @@ const diskWriter: WorkloadPreset = {
     const blocks = new WritePattern({ base: 0, pages: 4096, locality: 'hotcold' }, env.rng);
     const buf = new Int32Array(1);
     return {
-      cpuBound: false,
-      contentBacked: false,
-      done: null,
       start(v) {
         vm = v;
       },
@@ -155,12 +150,9 @@ const diskWriter: WorkloadPreset = {
       },
       snapshot: () => null,
       restore: () => {},
-      metrics: () => ({}),
-      series: () => ({}),
-      invariants: () => ({}),
     };
   },
-};
+});
 
 function runPreset(preset: WorkloadPreset, input: Record<string, number | string | boolean>, seed = 1) {
   const params = resolveParams([...COMMON_PARAMS, ...preset.params, ...migrationEngine.params], input, preset.defaults);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FluidLink, type ReplicationTransport } from '../../../lib/engines/remus/index.js';
+import { FluidTransport, type ReplicationTransport } from '../../../lib/engines/remus/index.js';
 import { NetTransport } from '../../../lib/engines/remus/net-transport.js';
 import { Network } from '../../../lib/net/index.js';
 import { Simulation } from '../../../lib/sim/index.js';
@@ -12,7 +12,7 @@ function setups(): Array<[string, () => { sim: Simulation; t: ReplicationTranspo
     ['fluid', () => {
       const sim = new Simulation();
       const [a, b] = hosts();
-      return { sim, a, b, t: new FluidLink(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 100_000 }) };
+      return { sim, a, b, t: new FluidTransport(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 100_000 }) };
     }],
     ['lib/net', () => {
       const sim = new Simulation();
@@ -31,7 +31,7 @@ const goodputBytesPerNs = (1000e6 * 0.94) / 8 / 1e9;
 describe.each(setups())('replication transport (%s)', (_name, make) => {
   it('delivers a stream at link goodput plus latency when the CPU is free', () => {
     const { sim, t, a, b } = make();
-    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
     let at = -1;
     ch.whenDelivered(ch.enqueue(MB), () => (at = sim.now));
     sim.run();
@@ -42,13 +42,13 @@ describe.each(setups())('replication transport (%s)', (_name, make) => {
   it('a CPU-paced stream halves its rate when a busy guest shares the core', () => {
     const nsPerByte = 56_000 / 4096; // SEND_NS_PER_PAGE
     const alone = make();
-    const ch1 = alone.t.channel('s', alone.a, alone.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    const ch1 = alone.t.stream('s', alone.a, alone.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
     let t1 = -1;
     ch1.whenDelivered(ch1.enqueue(MB), () => (t1 = alone.sim.now));
     alone.sim.run();
     const busy = make();
     busy.a.cpu.claim('guest', 1); // a CPU-bound guest on the same core (sharedCpu)
-    const ch2 = busy.t.channel('s', busy.a, busy.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    const ch2 = busy.t.stream('s', busy.a, busy.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
     let t2 = -1;
     ch2.whenDelivered(ch2.enqueue(MB), () => (t2 = busy.sim.now));
     busy.sim.run();
@@ -59,7 +59,7 @@ describe.each(setups())('replication transport (%s)', (_name, make) => {
 
   it('nothing is delivered from a host that crashed mid-stream; acks need both ends alive', () => {
     const { sim, t, a, b } = make();
-    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
     let delivered = false;
     ch.whenDelivered(ch.enqueue(10 * MB), () => (delivered = true));
     sim.schedule(1_000_000, () => {
@@ -76,7 +76,7 @@ describe.each(setups())('replication transport (%s)', (_name, make) => {
 
   it('a partition stalls the stream; healing resumes it', () => {
     const { sim, t, a, b } = make();
-    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
     let at = -1;
     ch.whenDelivered(ch.enqueue(MB), () => (at = sim.now));
     sim.schedule(2_000_000, () => t.setUp(false));
@@ -87,7 +87,7 @@ describe.each(setups())('replication transport (%s)', (_name, make) => {
   });
   it('counts what is queued and what arrived, and refuses a negative byte count', () => {
     const { sim, t, a, b } = make();
-    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
     expect(ch.enqueue(0)).toBe(0);
     expect(ch.enqueue(MB)).toBe(MB);
     expect(ch.enqueue(0)).toBe(MB);
@@ -115,7 +115,7 @@ describe.each(setups())('replication transport (%s)', (_name, make) => {
 
   it('a control message arrives one latency later and is heard; sent across a partition or to a dead host, it is lost', () => {
     const { sim, t, a, b } = make();
-    t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 }); // the link a partition cuts is the stream's
+    t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 }); // the link a partition cuts is the stream's
     let got = -1;
     sim.schedule(1_000_000, () => t.message(b, a, () => (got = sim.now)));
     sim.run();
@@ -143,7 +143,7 @@ describe.each(setups())('replication transport (%s)', (_name, make) => {
 
   it('bytes moving between two hosts count as heard, in either direction; the time of the last delivery after', () => {
     const { sim, t, a, b } = make();
-    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
     let done = -1;
     ch.whenDelivered(ch.enqueue(10 * MB), () => (done = sim.now));
     const during: number[] = [];
@@ -160,7 +160,7 @@ describe.each(setups())('replication transport (%s)', (_name, make) => {
 
   it('a crashed receiver takes the undelivered bytes with it: nothing arrives, the backlog is gone', () => {
     const { sim, t, a, b } = make();
-    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
     let delivered = false;
     ch.whenDelivered(ch.enqueue(10 * MB), () => (delivered = true));
     sim.schedule(1_000_000, () => {
@@ -187,11 +187,11 @@ describe.each(setups())('replication transport (%s), with a third host', (_name,
 
   it('hears per pair: another pair’s messages and streams say nothing about A and B', () => {
     const { sim, t, a, b, c } = withC();
-    const ab = t.channel('ab', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const ab = t.stream('ab', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
     ab.whenDelivered(ab.enqueue(MB), () => undefined);
     sim.run();
     const quiet = t.lastHeardNs(a, b);
-    const cb = t.channel('cb', c, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const cb = t.stream('cb', c, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
     cb.enqueue(100 * MB);
     let at = -1;
     sim.schedule(50_000_000, () => t.message(c, a, () => (at = sim.now)));
@@ -206,7 +206,7 @@ describe.each(setups())('replication transport (%s), with a third host', (_name,
 
   it('a crash of a host that is neither end leaves a stream alone', () => {
     const { sim, t, a, b, c } = withC();
-    const ch = t.channel('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
     let at = -1;
     ch.whenDelivered(ch.enqueue(MB), () => (at = sim.now));
     sim.schedule(1_000_000, () => {
@@ -222,12 +222,12 @@ describe.each(setups())('replication transport (%s), with a third host', (_name,
   it('a CPU-paced stream is as slow with several batches in flight as with one: the CPU share is split among them', () => {
     const nsPerByte = 20; // 50 MB/s: below the link
     const one = make();
-    const c1 = one.t.channel('s', one.a, one.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    const c1 = one.t.stream('s', one.a, one.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
     let t1 = -1;
     c1.whenDelivered(c1.enqueue(2 * MB), () => (t1 = one.sim.now));
     one.sim.run();
     const two = make();
-    const c2 = two.t.channel('s', two.a, two.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    const c2 = two.t.stream('s', two.a, two.b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
     c2.enqueue(MB);
     let t2 = -1;
     c2.whenDelivered(c2.enqueue(MB), () => (t2 = two.sim.now));
@@ -239,7 +239,7 @@ describe.each(setups())('replication transport (%s), with a third host', (_name,
   it('a guest that starts computing mid-stream slows a CPU-paced stream from then on', () => {
     const nsPerByte = 20;
     const { sim, t, a, b } = make();
-    const ch = t.channel('s', a, b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    const ch = t.stream('s', a, b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
     let at = -1;
     ch.whenDelivered(ch.enqueue(2 * MB), () => (at = sim.now));
     sim.schedule(20_000_000, () => a.cpu.claim('guest', 1)); // half of the 40 ms alone
@@ -249,23 +249,23 @@ describe.each(setups())('replication transport (%s), with a third host', (_name,
   });
 });
 
-describe('FluidLink: several streams on one link', () => {
+describe('FluidTransport: several streams on one link', () => {
   const link = () => {
     const sim = new Simulation();
-    return { sim, t: new FluidLink(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 100_000 }) };
+    return { sim, t: new FluidTransport(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 100_000 }) };
   };
 
   it('carries bandwidth × efficiency × (1 − loss)', () => {
     const sim = new Simulation();
-    expect(new FluidLink(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 0 }).goodputBytesPerNs).toBeCloseTo(goodputBytesPerNs, 12);
-    expect(new FluidLink(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 0, lossRate: 0.5 }).goodputBytesPerNs).toBeCloseTo(goodputBytesPerNs / 2, 12);
+    expect(new FluidTransport(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 0 }).goodputBytesPerNs).toBeCloseTo(goodputBytesPerNs, 12);
+    expect(new FluidTransport(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 0, lossRate: 0.5 }).goodputBytesPerNs).toBeCloseTo(goodputBytesPerNs / 2, 12);
   });
 
   it('shares the goodput equally between two streams, and gives it all to the one left', () => {
     const { sim, t } = link();
     const [a1, a2, b] = [new Host('A1', { sharedCpu: true }), new Host('A2', { sharedCpu: true }), new Host('B', { sharedCpu: true })];
-    const c1 = t.channel('1', a1, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
-    const c2 = t.channel('2', a2, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const c1 = t.stream('1', a1, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const c2 = t.stream('2', a2, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
     let t1 = -1;
     let t2 = -1;
     c1.whenDelivered(c1.enqueue(MB), () => (t1 = sim.now));
@@ -281,8 +281,8 @@ describe('FluidLink: several streams on one link', () => {
     const { sim, t } = link();
     const [a1, a2, b] = [new Host('A1', { sharedCpu: false }), new Host('A2', { sharedCpu: false }), new Host('B', { sharedCpu: false })];
     const recvNsPerByte = 20; // 50 MB/s on a whole core: below the link's 117.5 MB/s
-    const c1 = t.channel('1', a1, b, { sendNsPerByte: 0, recvNsPerByte });
-    const c2 = t.channel('2', a2, b, { sendNsPerByte: 0, recvNsPerByte });
+    const c1 = t.stream('1', a1, b, { sendNsPerByte: 0, recvNsPerByte });
+    const c2 = t.stream('2', a2, b, { sendNsPerByte: 0, recvNsPerByte });
     let t1 = -1;
     let t2 = -1;
     c1.whenDelivered(c1.enqueue(MB), () => (t1 = sim.now));

@@ -1,44 +1,13 @@
 import { maxMinShare, type Simulation, type Timer } from '../../sim/index.js';
 import type { CpuClaim, Host } from '../../vm/index.js';
-
-/**
- * The replication link as Remus sees it: ordered byte streams (TCP connections) from a primary to
- * its backup, and small control messages (acknowledgements) back. Two implementations: flows on
- * lib/net's host-to-host link (NetTransport, one primary) and the fluid model below (several).
- */
-export interface ReplicationChannel {
-  readonly name: string;
-  /** Append `bytes` to the stream; returns the stream offset at its end. */
-  enqueue(bytes: number): number;
-  /** `cb` once every byte up to `offset` has reached the receiver. */
-  whenDelivered(offset: number, cb: () => void): void;
-  /** Bytes enqueued and not yet sent. */
-  readonly backlog: number;
-  /** Bytes delivered so far (payload). */
-  readonly delivered: number;
-}
-
-export interface ReplicationTransport {
-  channel(name: string, sender: Host, receiver: Host, cpu: { sendNsPerByte: number; recvNsPerByte: number }): ReplicationChannel;
-  /** A small control message: arrives after the link latency if the link is up and both ends live. */
-  message(from: Host, to: Host, cb: () => void): void;
-  /**
-   * When `receiver` last heard from `sender`: a control message from it, or stream bytes moving
-   * between the two in either direction (TCP acknowledges what arrives).
-   */
-  lastHeardNs(sender: Host, receiver: Host): number;
-  /** Partition or heal the link. */
-  setUp(up: boolean): void;
-  /** A host crashed: its streams stop, what it had not sent is gone. */
-  hostDown(host: Host): void;
-}
+import type { ReplicationStream, ReplicationTransport } from './transport.js';
 
 interface Waiter {
   readonly offset: number;
   readonly cb: () => void;
 }
 
-class FluidChannel implements ReplicationChannel {
+class FluidStream implements ReplicationStream {
   sent = 0;
   queued = 0;
   rate = 0;
@@ -48,7 +17,7 @@ class FluidChannel implements ReplicationChannel {
   sendClaim: CpuClaim | null = null;
   recvClaim: CpuClaim | null = null;
   constructor(
-    private readonly link: FluidLink,
+    private readonly transport: FluidTransport,
     readonly name: string,
     readonly sender: Host,
     readonly receiver: Host,
@@ -66,19 +35,19 @@ class FluidChannel implements ReplicationChannel {
   enqueue(bytes: number): number {
     if (!(bytes >= 0)) throw new Error(`bad byte count ${bytes}`);
     if (bytes === 0) return this.queued;
-    this.link.advance();
+    this.transport.advance();
     this.queued += bytes;
-    this.link.recompute();
+    this.transport.recompute();
     return this.queued;
   }
 
   whenDelivered(offset: number, cb: () => void): void {
     if (offset <= this.sent + EPS) {
-      this.link.deliver(this, cb);
+      this.transport.deliver(this, cb);
       return;
     }
     this.waiters.push({ offset, cb });
-    this.link.recompute();
+    this.transport.recompute();
   }
 }
 
@@ -96,8 +65,8 @@ const EPS = 1e-3;
  * host pair a cable of its own and has no NIC shared by several cables, so it cannot carry N
  * streams converging on the backup's one replication NIC; one primary replicates over lib/net.
  */
-export class FluidLink implements ReplicationTransport {
-  private readonly channels: FluidChannel[] = [];
+export class FluidTransport implements ReplicationTransport {
+  private readonly streams: FluidStream[] = [];
   private last = 0;
   private timer: Timer | null = null;
   private up = true;
@@ -122,12 +91,12 @@ export class FluidLink implements ReplicationTransport {
     return this.goodput;
   }
 
-  channel(name: string, sender: Host, receiver: Host, cpu: { sendNsPerByte: number; recvNsPerByte: number }): ReplicationChannel {
-    const ch = new FluidChannel(this, name, sender, receiver, cpu.sendNsPerByte, cpu.recvNsPerByte);
+  stream(name: string, sender: Host, receiver: Host, cpu: { sendNsPerByte: number; recvNsPerByte: number }): ReplicationStream {
+    const ch = new FluidStream(this, name, sender, receiver, cpu.sendNsPerByte, cpu.recvNsPerByte);
     const onChange = (): void => this.cpuChanged();
     if (cpu.sendNsPerByte > 0) ch.sendClaim = sender.dom0Cpu.claim(`remus-send:${name}`, 0, onChange);
     if (cpu.recvNsPerByte > 0) ch.recvClaim = receiver.dom0Cpu.claim(`remus-recv:${name}`, 0, onChange);
-    this.channels.push(ch);
+    this.streams.push(ch);
     return ch;
   }
 
@@ -143,7 +112,7 @@ export class FluidLink implements ReplicationTransport {
   lastHeardNs(sender: Host, receiver: Host): number {
     this.advance();
     let t = this.heard.get(key(sender, receiver)) ?? 0;
-    for (const ch of this.channels) {
+    for (const ch of this.streams) {
       const between = (ch.sender === sender && ch.receiver === receiver) || (ch.sender === receiver && ch.receiver === sender);
       if (!between) continue;
       // Bytes arriving are heard one latency after they left.
@@ -161,7 +130,7 @@ export class FluidLink implements ReplicationTransport {
 
   hostDown(host: Host): void {
     this.advance();
-    for (const ch of this.channels) {
+    for (const ch of this.streams) {
       if (ch.sender !== host && ch.receiver !== host) continue;
       ch.queued = ch.sent;
       ch.waiters = [];
@@ -176,7 +145,7 @@ export class FluidLink implements ReplicationTransport {
     const dt = now - this.last;
     this.last = now;
     if (dt <= 0) return;
-    for (const ch of this.channels) {
+    for (const ch of this.streams) {
       if (ch.rate <= 0) continue;
       ch.sent = Math.min(ch.queued, ch.sent + ch.rate * dt);
       if (ch.queued - ch.sent <= EPS) ch.sent = ch.queued;
@@ -186,7 +155,7 @@ export class FluidLink implements ReplicationTransport {
   }
 
   /** Schedule `cb` one latency after now (the last byte's propagation), if the receiver lives. */
-  deliver(ch: FluidChannel, cb: () => void): void {
+  deliver(ch: FluidStream, cb: () => void): void {
     this.sim.schedule(this.latencyNs, () => {
       if (!ch.receiver.alive) return;
       cb();
@@ -199,8 +168,8 @@ export class FluidLink implements ReplicationTransport {
     this.inRecompute = true;
     try {
       this.advance();
-      const active: FluidChannel[] = [];
-      for (const ch of this.channels) {
+      const active: FluidStream[] = [];
+      for (const ch of this.streams) {
         const live = this.up && ch.sender.alive && ch.receiver.alive && ch.queued - ch.sent > EPS;
         if (live) active.push(ch);
         else {
@@ -244,7 +213,7 @@ export class FluidLink implements ReplicationTransport {
   }
 
   /** The rate the CPU granted to a stream's two ends allows (bytes/ns). */
-  private cpuCap(ch: FluidChannel): number {
+  private cpuCap(ch: FluidStream): number {
     let cap = Number.POSITIVE_INFINITY;
     if (ch.sendClaim !== null) cap = Math.min(cap, ch.sendClaim.share / ch.sendNsPerByte);
     if (ch.recvClaim !== null) cap = Math.min(cap, ch.recvClaim.share / ch.recvNsPerByte);
@@ -261,7 +230,7 @@ export class FluidLink implements ReplicationTransport {
     });
   }
 
-  private fire(ch: FluidChannel): void {
+  private fire(ch: FluidStream): void {
     while (ch.head < ch.waiters.length && ch.waiters[ch.head]!.offset <= ch.sent + EPS) {
       const w = ch.waiters[ch.head++]!;
       this.deliver(ch, w.cb);
@@ -276,7 +245,7 @@ export class FluidLink implements ReplicationTransport {
     this.timer?.cancel();
     this.timer = null;
     let next = Number.POSITIVE_INFINITY;
-    for (const ch of this.channels) {
+    for (const ch of this.streams) {
       if (ch.rate <= 0) continue;
       const target = ch.head < ch.waiters.length ? Math.min(ch.waiters[ch.head]!.offset, ch.queued) : ch.queued;
       const dt = Math.max(0, (target - ch.sent) / ch.rate);
