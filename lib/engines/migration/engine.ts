@@ -23,6 +23,9 @@ export const migrationEngine: EngineDef = {
   faultKinds: TWO_HOST_FAULT_KINDS,
   // A partition aborts the migration; the guest runs on at the source.
   tolerates: ['linkDown'],
+  // Checked at the switch-over: a migration that never got there has nothing to compare; the disk
+  // only when it is migrated (`migration.disk`).
+  invariants: { everyRun: [], whenChecked: ['memoryConsistent', 'diskConsistent'] },
   policies: POLICIES.map((p) => ({ name: p.name, description: p.description })),
   // The target VM exists from the migration's start.
   extraVms: (params) => [{ fromS: params.num('migration.startAtS') }],

@@ -28,6 +28,9 @@ export const remusEngine: EngineDef = {
   // Crash-stop of either host; a crashed guest alone stops the checkpoint stream, so the backup
   // takes over as for a host crash; a partition leaves the primary running unprotected.
   tolerates: ['hostCrash', 'vmCrash', 'linkDown'],
+  // Memory and disk are checked at a failover, at a backup crash, or drained at the end while the
+  // pair is still protected; memory only when it is replicated (`remus.memory`).
+  invariants: { everyRun: ['noLostOutput', 'outputCommitted'], whenChecked: ['memoryConsistent', 'diskConsistent'] },
   layout: (params) => remusLayout(remusConfig(params).primaries),
   // Each primary's backup image exists on the backup host from the start.
   replicas: () => ({ active: 1, passive: 1 }),

@@ -58,6 +58,7 @@ export const spareEngine: EngineDef = {
   targetsHosts: true,
   // Within f faulty replicas per window of (f + 1) × spare.recoveryIntervalS.
   tolerates: ['hostCrash', 'vmCrash', 'rmCrash', 'byzantine'],
+  invariants: { everyRun: ['shadowsConsistent', 'faultBoundHeld'] },
   faultBudget: (p) => p.num('spare.f'),
   create(ctx) {
     const run = new SpareRun(ctx);
