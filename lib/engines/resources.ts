@@ -1,5 +1,7 @@
 import type { SeriesRecord } from '../metrics/index.js';
+import type { ReplicationGroup } from '../replication/index.js';
 import type { Simulation } from '../sim/index.js';
+import type { VM } from '../vm/index.js';
 
 /** GiB in bytes. */
 const GIB = 1024 ** 3;
@@ -68,6 +70,25 @@ export class ResourceMeter {
       memoryGiBSeconds: gibNs / 1e9,
       networkMiB: o.hostLinkBytes / MIB,
       ...(first === undefined ? {} : { activeReplicas: first.active as number, passiveReplicas: first.passive as number }),
+    };
+  }
+
+  /**
+   * The metrics at `endNs` of a service whose replicas sit behind replica managers (active, SPARE):
+   * `report`'s, with the consumed vCPU time of every VM in `vms` and the RMs' CPU counted as
+   * domain-0 work, then what the RMs did — `rmMessages`, `rmCpuSeconds` and `orderedRequests` (the
+   * most any of the `hosts` RMs delivered).
+   */
+  replicatedReport(endNs: number, o: { readonly hosts: number; readonly vms: Iterable<VM>; readonly group: ReplicationGroup; readonly hostLinkBytes: number }): Record<string, number> {
+    let guestCpuNs = 0;
+    for (const vm of o.vms) guestCpuNs += vm.vcpu.cpuNs;
+    const t = o.group.totals();
+    this.dom0(t.cpuNs);
+    return {
+      ...this.report(endNs, { hostsReserved: o.hosts, guestCpuNs, hostLinkBytes: o.hostLinkBytes }),
+      rmMessages: t.messagesSent,
+      rmCpuSeconds: t.cpuNs / 1e9,
+      orderedRequests: Math.max(...Array.from({ length: o.hosts }, (_, i) => o.group.deliveredUpTo(i))),
     };
   }
 }

@@ -98,21 +98,12 @@ export const activeEngine: EngineDef = {
       },
       activeVms: () => replicas.filter((vm) => vm.status !== 'crashed'),
       finish(endNs) {
-        let guestCpuNs = 0;
-        for (const vm of replicas) guestCpuNs += vm.vcpu.cpuNs;
-        const t = group.totals();
-        meter.dom0(t.cpuNs);
+        // Before the replicas are counted: the meter charges the RMs' CPU.
+        const metrics = meter.replicatedReport(endNs, { hosts: n, vms: replicas, group, hostLinkBytes: ctx.network.hostLinkBytes() });
         let live = 0;
         for (let i = 0; i < n; i++) if (running(i)) live++;
         return {
-          metrics: {
-            ...meter.report(endNs, { hostsReserved: n, guestCpuNs, hostLinkBytes: ctx.network.hostLinkBytes() }),
-            serviceLost: live < f + 1,
-            rmMessages: t.messagesSent,
-            rmCpuSeconds: t.cpuNs / 1e9,
-            orderedRequests: Math.max(...hosts.map((_, i) => group.deliveredUpTo(i))),
-            suspicions: t.suspicions,
-          },
+          metrics: { ...metrics, serviceLost: live < f + 1, suspicions: group.totals().suspicions },
           invariants: {},
           series: { replicas: meter.replicaSeries },
         };

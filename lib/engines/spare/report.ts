@@ -10,11 +10,8 @@ import type { VerifiedState } from './updates.js';
  * recoveries), its invariants (`shadowsConsistent`, `faultBoundHeld`) and its series.
  */
 export function spareReport(run: SpareRun, verified: VerifiedState, activations: Activations, recovery: ProactiveRecovery | null, endNs: number): EngineReport {
-  const { n, f, hosts, group, updates, meter, injected, replacements } = run;
-  let guestCpuNs = 0;
-  for (const vm of run.everyVm) guestCpuNs += vm.vcpu.cpuNs;
-  const t = group.totals();
-  meter.dom0(t.cpuNs);
+  const { n, f, group, updates, meter, injected, replacements } = run;
+  const resources = meter.replicatedReport(endNs, { hosts: n, vms: run.everyVm, group, hostLinkBytes: run.network.hostLinkBytes() });
   let live = 0;
   for (let h = 0; h < n; h++) if (run.hostUp(h) && run.active[h]!.status !== 'crashed') live++;
   for (let h = 0; h < n; h++) if (run.shadowLive[h]) live++;
@@ -37,11 +34,8 @@ export function spareReport(run: SpareRun, verified: VerifiedState, activations:
   const recoveryS = run.params.num('spare.recoveryIntervalS');
   return {
     metrics: {
-      ...meter.report(endNs, { hostsReserved: n, guestCpuNs, hostLinkBytes: run.network.hostLinkBytes() }),
+      ...resources,
       serviceLost: live < f + 1,
-      rmMessages: t.messagesSent,
-      rmCpuSeconds: t.cpuNs / 1e9,
-      orderedRequests: Math.max(...hosts.map((_, i) => group.deliveredUpTo(i))),
       suspicions: activations.suspicions,
       activations: all.length,
       ...(activationNs.length > 0 ? { activationMs: activationNs.reduce((x, y) => x + y, 0) / activationNs.length / 1e6 } : {}),
