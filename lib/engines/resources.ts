@@ -8,6 +8,24 @@ const GIB = 1024 ** 3;
 /** MiB in bytes. */
 const MIB = 1024 ** 2;
 
+/** What the ResourceMeter reports (`activeReplicas`, `passiveReplicas`: when replicas were counted). */
+export type ResourceMetrics = {
+  hostsReserved: number;
+  vmsReserved: number;
+  cpuSeconds: number;
+  memoryGiBSeconds: number;
+  networkMiB: number;
+  activeReplicas?: number;
+  passiveReplicas?: number;
+};
+
+/** The resources of a service behind replica managers, and what the RMs did. */
+export type ReplicatedMetrics = ResourceMetrics & {
+  rmMessages: number;
+  rmCpuSeconds: number;
+  orderedRequests: number;
+};
+
 /**
  * What a protection costs, counted the same way for every engine (docs/replication.md has the
  * definitions per engine):
@@ -59,7 +77,7 @@ export class ResourceMeter {
   }
 
   /** The metrics at `endNs`, given the guests' consumed vCPU time and the host-link payload bytes. */
-  report(endNs: number, o: { readonly hostsReserved: number; readonly guestCpuNs: number; readonly hostLinkBytes: number }): Record<string, number> {
+  report(endNs: number, o: { readonly hostsReserved: number; readonly guestCpuNs: number; readonly hostLinkBytes: number }): ResourceMetrics {
     let gibNs = 0;
     for (const v of this.vms.values()) gibNs += (v.bytes / GIB) * Math.max(0, (v.toNs ?? endNs) - v.fromNs);
     const first = this.replicaRecords[0];
@@ -79,7 +97,7 @@ export class ResourceMeter {
    * domain-0 work, then what the RMs did — `rmMessages`, `rmCpuSeconds` and `orderedRequests` (the
    * most any of the `hosts` RMs delivered).
    */
-  replicatedReport(endNs: number, o: { readonly hosts: number; readonly vms: Iterable<VM>; readonly group: ReplicationGroup; readonly hostLinkBytes: number }): Record<string, number> {
+  replicatedReport(endNs: number, o: { readonly hosts: number; readonly vms: Iterable<VM>; readonly group: ReplicationGroup; readonly hostLinkBytes: number }): ReplicatedMetrics {
     let guestCpuNs = 0;
     for (const vm of o.vms) guestCpuNs += vm.vcpu.cpuNs;
     const t = o.group.totals();

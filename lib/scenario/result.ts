@@ -1,3 +1,8 @@
+import type { ActiveMetrics, ActiveSeriesName } from '../engines/active/metrics.js';
+import type { MigrationMetrics, MigrationSeriesName } from '../engines/migration/metrics.js';
+import type { RemusMetrics, RemusSeriesName } from '../engines/remus/metrics.js';
+import type { ResourceMetrics } from '../engines/resources.js';
+import type { SpareMetrics, SpareSeriesName } from '../engines/spare/metrics.js';
 import type { SeriesRecord } from '../metrics/records.js';
 import type { ParamValue } from '../params/index.js';
 
@@ -36,3 +41,42 @@ export interface RunRequest {
   /** Default 1. */
   readonly seed?: number;
 }
+
+/**
+ * Metrics every run reports, whatever its engine: the guest's measured dirtying, what the
+ * protection costs, and the scenario's own (`overheadPct` against the unprotected twin, the faults
+ * that happened, a fixed-work run's completion). The workload's metrics stand beside them.
+ */
+export type RunMetrics = ResourceMetrics & {
+  dirtyPagesPeak: number;
+  dirtyPagesPerSMean: number;
+  wallMs: number;
+  overheadPct?: number;
+  faultsInjected?: number;
+  completed?: boolean;
+  completionTimeS?: number;
+};
+
+/** Each engine's own metrics and series names, by engine. */
+interface EngineResults {
+  unprotected: { metrics: object; series: never };
+  migration: { metrics: MigrationMetrics; series: MigrationSeriesName };
+  remus: { metrics: RemusMetrics; series: RemusSeriesName };
+  active: { metrics: ActiveMetrics; series: ActiveSeriesName };
+  spare: { metrics: SpareMetrics; series: SpareSeriesName };
+}
+
+/**
+ * The result of a run of engine `E`, as `RunResult` but with the metrics and series that engine
+ * reports named and typed (the workload's metrics and series stay string-keyed beside them).
+ * `runScenario` returns it when the request names its engine literally; `RunResultOf<EngineName>`
+ * is the union over every engine, narrowed by `engine`.
+ */
+export type EngineRunResult<E extends EngineName> = RunResult & {
+  readonly engine: E;
+  readonly metrics: RunMetrics & EngineResults[E]['metrics'];
+  readonly series: { readonly [K in EngineResults[E]['series']]?: SeriesRecord[] };
+};
+
+/** The result of a request for engine `E`: typed for a known engine, `RunResult` otherwise. */
+export type RunResultOf<E extends string> = string extends E ? RunResult : E extends EngineName ? EngineRunResult<E> : RunResult;

@@ -3,6 +3,7 @@ import { ReplicationGroup } from '../../replication/index.js';
 import type { EngineDef, RunLayout } from '../engine.js';
 import { ResourceMeter } from '../resources.js';
 import { ReplicatedFrontEnd } from '../replicated-front-end.js';
+import type { ActiveMetrics } from './metrics.js';
 import { ACTIVE_PARAMS } from './params.js';
 
 /** Host names of a layout: A, B, C, … */
@@ -103,7 +104,7 @@ export const activeEngine: EngineDef = {
         let live = 0;
         for (let i = 0; i < n; i++) if (running(i)) live++;
         return {
-          metrics: { ...metrics, serviceLost: live < f + 1, suspicions: group.totals().suspicions },
+          metrics: { ...metrics, serviceLost: live < f + 1, suspicions: group.totals().suspicions } satisfies ActiveMetrics,
           invariants: {},
           series: { replicas: meter.replicaSeries },
         };

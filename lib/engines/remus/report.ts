@@ -3,6 +3,7 @@ import type { EngineReport } from '../engine.js';
 import { installCheckpoint } from './backup.js';
 import { POST_FAILOVER_EPOCH_BASE } from './failover.js';
 import { diskDifference, memoryDifference } from './invariants.js';
+import type { RemusMetrics } from './metrics.js';
 import type { Primary } from './primary.js';
 import type { RemusRun } from './wire.js';
 
@@ -34,35 +35,30 @@ export function remusReport(run: RemusRun, endNs: number): EngineReport {
   const lost = sum((o) => o.lostOutputs);
   const intervals = sum((o) => o.p.stats.epochIntervals);
   const n = primaries.length;
-  const metrics: Record<string, number | boolean> = {
-    achievedCheckpointsPerS: checkpoints / protectedS,
-    replicationMbps: (bytes * 8) / (protectedS / n) / 1e6,
-    lostOutputs: lost,
-    compressionRatio: config.compression !== 'none' ? primaries.reduce((a, p) => a + p.compressionRatio, 0) / n : 1,
-    protected: primaries.every((p) => p.state === 'protected'),
-  };
+  // Failover and the client outage are about the first primary (its clients are the run's).
+  const fo = run.failovers[0] ?? null;
+  const failedAt = run.crashAt[0]!;
+  const outage = fo !== null && failedAt >= 0 ? run.gaps.outageMs(endNs) : undefined;
   // Domain-0 CPU of replication, part of cpuSeconds: the checkpoint pauses (bitmap scan, page
   // copies, suspend/resume), putting the delivered stream on the wire and receiving it on the
   // backup (per byte, whether or not that CPU binds), and each acknowledged checkpoint's commit.
   // Compression's CPU is not counted.
   const c = config.costs;
-  metrics.dom0CpuSeconds = (pauseNs + bytes * (c.sendNsPerByte + c.recvNsPerByte) + acked * c.checkpointCommitNs) / 1e9;
-  // Means of things that never happened are left out rather than reported as 0.
-  if (intervals > 0) metrics.epochMsMean = sum((o) => o.p.stats.epochNsSum) / intervals / 1e6;
-  if (checkpoints > 0) {
-    metrics.pauseMsMean = pauseNs / checkpoints / 1e6;
+  const metrics = {
+    achievedCheckpointsPerS: checkpoints / protectedS,
+    replicationMbps: (bytes * 8) / (protectedS / n) / 1e6,
+    lostOutputs: lost,
+    compressionRatio: config.compression !== 'none' ? primaries.reduce((a, p) => a + p.compressionRatio, 0) / n : 1,
+    protected: primaries.every((p) => p.state === 'protected'),
+    dom0CpuSeconds: (pauseNs + bytes * (c.sendNsPerByte + c.recvNsPerByte) + acked * c.checkpointCommitNs) / 1e9,
+    // Means of things that never happened are left out rather than reported as 0.
+    ...(intervals > 0 ? { epochMsMean: sum((o) => o.p.stats.epochNsSum) / intervals / 1e6 } : {}),
     // The suspend/resume part of the pause (C7): the rest is the bitmap walk and page copies.
-    metrics.suspendMsMean = sum((o) => o.p.stats.suspendNsSum) / checkpoints / 1e6;
-  }
-  if (acked > 0) metrics.transmitMsMean = sum((o) => o.p.stats.transmitNsSum) / acked / 1e6;
-  // Failover and the client outage are about the first primary (its clients are the run's).
-  const fo = run.failovers[0] ?? null;
-  const failedAt = run.crashAt[0]!;
-  if (fo !== null && fo.resumedNs >= 0 && failedAt >= 0) metrics.failoverMs = (fo.resumedNs - failedAt) / 1e6;
-  if (fo !== null && failedAt >= 0) {
-    const outage = run.gaps.outageMs(endNs);
-    if (outage !== undefined) metrics.clientOutageMs = outage;
-  }
+    ...(checkpoints > 0 ? { pauseMsMean: pauseNs / checkpoints / 1e6, suspendMsMean: sum((o) => o.p.stats.suspendNsSum) / checkpoints / 1e6 } : {}),
+    ...(acked > 0 ? { transmitMsMean: sum((o) => o.p.stats.transmitNsSum) / acked / 1e6 } : {}),
+    ...(fo !== null && fo.resumedNs >= 0 && failedAt >= 0 ? { failoverMs: (fo.resumedNs - failedAt) / 1e6 } : {}),
+    ...(outage !== undefined ? { clientOutageMs: outage } : {}),
+  } satisfies RemusMetrics;
   // outputCommitted: what clients saw came from committed state (every run); noLostOutput:
   // what a failover took back (only a failover loses output). An invariant is reported only when
   // at least one check of it actually ran.

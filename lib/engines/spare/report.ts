@@ -2,6 +2,7 @@ import type { SeriesRecord } from '../../metrics/index.js';
 import { faultBoundHeld, type InjectedFault, type ProactiveRecovery } from '../../replication/shadow/index.js';
 import type { EngineReport } from '../engine.js';
 import type { Activation, Activations } from './activation.js';
+import type { SpareMetrics } from './metrics.js';
 import type { SpareRun } from './run.js';
 import type { VerifiedState } from './updates.js';
 
@@ -48,7 +49,7 @@ export function spareReport(run: SpareRun, verified: VerifiedState, activations:
       shadowsChecked: updates.consistencyChecks.shadows,
       shadowComparisons: updates.consistencyChecks.comparisons,
       updatePagesMean: updates.records.length > 0 ? updates.records.reduce((x, r) => x + Math.max(...r.pages), 0) / updates.records.length : 0,
-    },
+    } satisfies SpareMetrics,
     invariants: {
       shadowsConsistent: updates.shadowsConsistent,
       faultBoundHeld: faultBoundHeld(injected, f, recoveryS > 0 ? recoveryS : null, replacements),

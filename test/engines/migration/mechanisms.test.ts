@@ -46,7 +46,7 @@ describe('stop-and-copy', () => {
     const params = { ...idleParams(64, 1000), 'migration.sharedNic': false, 'link.bandwidthMbps': 200 };
     const copyNs = ((64 * 1048576 + CPU_STATE_BYTES) / streamBytesPerS(200)) * 1e9;
     const r = runScenario({ engine: 'migration', workload: 'synthetic', params });
-    expect(Math.abs((r.metrics.downtimeMs as number) - (FIXED_NS + copyNs + 0.1e6) / 1e6)).toBeLessThan(1e-5); // + link.latencyMs
+    expect(Math.abs(r.metrics.downtimeMs! - (FIXED_NS + copyNs + 0.1e6) / 1e6)).toBeLessThan(1e-5); // + link.latencyMs
   });
 });
 
@@ -176,7 +176,7 @@ describe('disk pre-copy (migration.disk=true)', () => {
     expect(disk.length).toBeGreaterThan(1);
     expect(disk[0]!.pages).toBe(64 * 256); // round 1: every block
     expect(disk[1]!.pages).toBeGreaterThan(0); // blocks written meanwhile are sent again
-    expect(r.metrics.sentMiB as number).toBeGreaterThan(64 + 32);
+    expect(r.metrics.sentMiB).toBeGreaterThan(64 + 32);
     // Some dirty blocks were left for the stop phase.
     expect(r.series.rounds!.at(-1)!.final).toBe(true);
   });
@@ -185,7 +185,7 @@ describe('disk pre-copy (migration.disk=true)', () => {
     const r = runPreset(diskWriter, { 'migration.startAtS': 2 });
     expect(r.invariants.diskConsistent).toBeUndefined();
     expect(r.series.rounds!.every((x) => x.resource === 'memory')).toBe(true);
-    expect(r.metrics.sentMiB as number).toBeLessThan(64);
+    expect(r.metrics.sentMiB).toBeLessThan(64);
   });
 });
 
@@ -241,6 +241,6 @@ describe('failures during a migration', () => {
     const cut = runScenario({ engine: 'migration', workload: 'synthetic', params: { ...p, 'faults.linkDownAtS': 2.1, 'faults.linkDownForS': 3 } });
     expect(cut.metrics.migrationCompleted).toBe(true);
     expect(cut.invariants.memoryConsistent).toBe(true);
-    expect((cut.metrics.downtimeMs as number) - (ok.metrics.downtimeMs as number)).toBeGreaterThan(2900);
+    expect(cut.metrics.downtimeMs! - ok.metrics.downtimeMs!).toBeGreaterThan(2900);
   });
 });

@@ -44,7 +44,7 @@ function checkStopRule(r: RunResult): void {
     if (i < live.length - 1) expect(rule, `round ${i + 1} of ${live.length} should not stop`).toBeNull();
     else if (r.metrics.migrationCompleted) expect(rule, 'the last live round should stop').not.toBeNull();
   });
-  if (policy.maxRounds !== undefined) expect(r.metrics.rounds as number).toBeLessThanOrEqual(policy.maxRounds);
+  if (policy.maxRounds !== undefined) expect(r.metrics.rounds).toBeLessThanOrEqual(policy.maxRounds);
 }
 
 describe('migration properties', () => {
@@ -107,14 +107,14 @@ describe('migration properties', () => {
           // rest goes in the stop phase, unthrottled (8-byte page headers included).
           const rows = r.series.rounds!;
           const measured = ((rows[0]!.measuredMbps as number) * 1e6) / 8;
-          const lastBytes = (r.metrics.lastRoundKiB as number) * 1024;
+          const lastBytes = r.metrics.lastRoundKiB! * 1024;
           // (A guest sent within the first 100-ms window has no threshold yet: it completes with nothing left.)
           expect(lastBytes).toBeLessThan(measured > 0 ? measured * 0.3 + 1 : 1);
           const goodput = (mbps * 1e6 * 0.94) / 8;
           const demand = Math.min(1, (goodput * DOM0_CPU_NS_PER_BYTE) / 1e9);
           const cpu = demand <= 0.99 ? goodput : (0.99 * 1e9) / DOM0_CPU_NS_PER_BYTE;
           const stopNs = ((lastBytes + CPU_STATE_BYTES) / cpu) * 1e9 + CLIENT_NIC_LATENCY_MS * 1e6;
-          expect(r.metrics.downtimeMs as number).toBeCloseTo((SOURCE_SUSPEND_NS + stopNs + TARGET_STARTUP_NS + ARP_REDIRECT_NS) / 1e6, 3);
+          expect(r.metrics.downtimeMs).toBeCloseTo((SOURCE_SUSPEND_NS + stopNs + TARGET_STARTUP_NS + ARP_REDIRECT_NS) / 1e6, 3);
         } else if (policy !== 'stop-and-copy') {
           expect(r.metrics.lastRoundKiB).toBe(0);
           // The stop phase carries only the CPU state, at the stream's rate.
@@ -126,7 +126,7 @@ describe('migration properties', () => {
           const cpu = demand <= 0.99 ? want : (0.99 * 1e9) / DOM0_CPU_NS_PER_BYTE;
           // …plus the NIC's latency: the stop phase waits for the last byte to arrive.
           const cpuStateNs = (CPU_STATE_BYTES / cpu) * 1e9 + CLIENT_NIC_LATENCY_MS * 1e6;
-          expect(r.metrics.downtimeMs as number).toBeCloseTo((SOURCE_SUSPEND_NS + cpuStateNs + TARGET_STARTUP_NS + ARP_REDIRECT_NS) / 1e6, 5);
+          expect(r.metrics.downtimeMs).toBeCloseTo((SOURCE_SUSPEND_NS + cpuStateNs + TARGET_STARTUP_NS + ARP_REDIRECT_NS) / 1e6, 5);
         }
       }),
       { numRuns: 30, seed: 7 },

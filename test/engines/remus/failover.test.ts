@@ -11,8 +11,8 @@ describe('remus failover (primary crash) with a kvstore guest', () => {
     expect(o.invariants).toMatchObject({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true, repliesConsistent: true, noLostAckedWrite: true });
     expect(m.lostOutputs).toBe(0);
     // Detection by the 1000 ms heartbeat timeout, then ≈40 ms to restore the domain.
-    expect(m.failoverMs as number).toBeGreaterThan(1000);
-    expect(m.failoverMs as number).toBeLessThan(1100);
+    expect(m.failoverMs).toBeGreaterThan(1000);
+    expect(m.failoverMs).toBeLessThan(1100);
     expect(m.wrongReplies).toBe(0);
     expect(m.brokenConnections).toBe(0);
     expect(m.protected).toBe(false);
@@ -25,7 +25,7 @@ describe('remus failover (primary crash) with a kvstore guest', () => {
     const m = o.metrics as M;
     // Replies from epochs the backup never committed reached clients; the writes they
     // acknowledged are gone from the backup's state.
-    expect(m.lostOutputs as number).toBeGreaterThan(0);
+    expect(m.lostOutputs).toBeGreaterThan(0);
     expect(o.invariants.noLostOutput).toBe(false);
     expect(o.invariants.noLostAckedWrite).toBe(false);
     // Memory and disk replication are unaffected by the output mode.
@@ -35,8 +35,8 @@ describe('remus failover (primary crash) with a kvstore guest', () => {
 
   it('the heartbeat timeout sets the failover time', () => {
     const o = remusRun('kvstore', { 'faults.primaryCrashAtS': 2, 'run.durationS': 5, 'remus.heartbeatTimeoutMs': 300 });
-    expect(o.metrics.failoverMs as number).toBeGreaterThan(300);
-    expect(o.metrics.failoverMs as number).toBeLessThan(400);
+    expect(o.metrics.failoverMs).toBeGreaterThan(300);
+    expect(o.metrics.failoverMs).toBeLessThan(400);
     expect(o.invariants.noLostOutput).toBe(true);
   });
 
@@ -45,7 +45,7 @@ describe('remus failover (primary crash) with a kvstore guest', () => {
     const m = r.metrics as M;
     expect(m.completed).toBe(true);
     expect(r.invariants).toEqual({ noLostOutput: true, outputCommitted: true, memoryConsistent: true, diskConsistent: true });
-    expect(m.failoverMs as number).toBeGreaterThan(1000);
+    expect(m.failoverMs).toBeGreaterThan(1000);
   });
 });
 
@@ -84,7 +84,7 @@ describe('remus metrics around a failover', () => {
   it('the achieved checkpoint rate counts the protected span only; the client outage covers detection and TCP back-off', () => {
     const o = remusRun('kvstore', { 'faults.primaryCrashAtS': 3, 'run.durationS': 6 });
     const m = o.metrics as M;
-    expect(m.achievedCheckpointsPerS as number).toBeGreaterThan(38);
+    expect(m.achievedCheckpointsPerS).toBeGreaterThan(38);
     expect(m.clientOutageMs as number).toBeGreaterThan(m.failoverMs as number);
     expect(m.clientOutageMs as number).toBeLessThan((m.failoverMs as number) + 1700);
     // The output series marks nothing as taken back when output was buffered.
