@@ -9,6 +9,8 @@ export type MigrationMetrics = {
   sentMiB: number;
   sentFactor: number;
   throughputBeforeMbps: number;
+  /** When the stream shares the client-facing NIC (`migration.sharedNic`): the host links' payload and the stream's. */
+  networkMiB?: number;
   throughputDuringMbps?: number;
   totalTimeS?: number;
   downtimeMs?: number;

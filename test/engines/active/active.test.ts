@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inputErrorField } from '../../params/input-error-field.js';
 import { faultSchedule } from '../../../lib/faults/index.js';
-import { getEngine, resolveRunParams, runScenario, simulate, type RunResult, type SimulationOutcome } from '../../../lib/scenario/index.js';
+import { getEngine, resolveRunParams, runScenario, simulate, type EngineRunResult, type RunResult, type SimulationOutcome } from '../../../lib/scenario/index.js';
 import { getWorkload } from '../../../workloads/index.js';
 
 /** A short kvstore run in a small VM (the store needs ≈ 2 MiB, the network buffers some more), with read-modify-writes in the mix. */
-function active(params: Record<string, number | string | boolean>, seed = 1): RunResult {
+function active(params: Record<string, number | string | boolean>, seed = 1): EngineRunResult<'active'> {
   return runScenario({
     engine: 'active',
     workload: 'kvstore',
