@@ -1,14 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inputErrorField } from '../../params/input-error-field.js';
+import type { ResourceMetrics } from '../../../lib/engines/resources.js';
+import type { SpareMetrics } from '../../../lib/engines/spare/metrics.js';
 import { faultSchedule } from '../../../lib/faults/index.js';
 import { buildRun, getEngine, resolveRunParams, runScenario, simulate, type SimulationOutcome } from '../../../lib/scenario/index.js';
 import { getWorkload } from '../../../workloads/index.js';
 
+/** A run of `spare` (or `active`) without its twin: the resources either reports, and SPARE's own metrics when it is SPARE. */
+type SpareOutcome = SimulationOutcome & { readonly metrics: SimulationOutcome['metrics'] & ResourceMetrics & Partial<SpareMetrics> };
+
 /** A short spare run in a small VM (the store needs ≈ 2 MiB), alone (no twins): what the property tests use. */
-function spareAlone(params: Record<string, number | string | boolean>, seed = 1, engine = 'spare'): SimulationOutcome {
+function spareAlone(params: Record<string, number | string | boolean>, seed = 1, engine: 'spare' | 'active' = 'spare'): SpareOutcome {
   const p = resolveRunParams(engine, 'kvstore', { 'vm.memoryMiB': 4, ...(engine === 'active' ? { 'vm.netBufferMiB': 0 } : {}), 'run.durationS': 1.2, 'workload.rmwProportion': 0.2, 'workload.clients': 4, ...params });
-  return simulate(getEngine(engine), getWorkload('kvstore'), p, seed, faultSchedule(p, p.num('run.durationS')));
+  return simulate(getEngine(engine), getWorkload('kvstore'), p, seed, faultSchedule(p, p.num('run.durationS'))) as SpareOutcome;
 }
 
 type Rec = Record<string, number | string | boolean | null>;
@@ -70,7 +75,7 @@ describe('engine spare', { timeout: 300_000 }, () => {
 
   it('activation time grows with the update interval (more requests to re-execute) and with the host’s unpause cost', () => {
     const act = (params: Record<string, number | string>): number =>
-      spareAlone({ 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.95, 'run.durationS': 1.2, 'workload.clients': 8, ...params }).metrics.activationMs as number;
+      spareAlone({ 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.95, 'run.durationS': 1.2, 'workload.clients': 8, ...params }).metrics.activationMs!;
     const short = act({ 'spare.updateIntervalMs': 100 });
     const long = act({ 'spare.updateIntervalMs': 1000 });
     expect(long).toBeGreaterThan(2 * short);
@@ -177,17 +182,17 @@ describe('engine spare', { timeout: 300_000 }, () => {
     for (const f of [1, 2]) {
       const base = { 'spare.f': f, 'run.durationS': 1, 'workload.clients': 6, 'spare.recoveryIntervalS': 0 };
       const active = spareAlone({ 'active.f': f, 'run.durationS': 1, 'workload.clients': 6 }, 1, 'active').metrics;
-      const ratio = (interval: number): number => (spareAlone({ ...base, 'spare.updateIntervalMs': interval }).metrics.cpuSeconds as number) / (active.cpuSeconds as number);
+      const ratio = (interval: number): number => spareAlone({ ...base, 'spare.updateIntervalMs': interval }).metrics.cpuSeconds / active.cpuSeconds;
       const frequent = ratio(20);
       const rareRun = spareAlone({ ...base, 'spare.updateIntervalMs': 60_000 }).metrics;
-      const rare = (rareRun.cpuSeconds as number) / (active.cpuSeconds as number);
+      const rare = rareRun.cpuSeconds / active.cpuSeconds;
       const target = (f + 1) / (2 * f + 1);
       expect(frequent).toBeGreaterThan(rare);
       // Within 10 % of it: replica-manager messages grow faster than the hosts (every RM talks to
       // every other), so with no update at all SPARE's share is a little below (f + 1)/(2f + 1).
       expect(Math.abs(rare / target - 1)).toBeLessThan(0.1);
       expect(frequent / rare).toBeGreaterThan(1.3);
-      const mem = (rareRun.memoryGiBSeconds as number) / (active.memoryGiBSeconds as number);
+      const mem = rareRun.memoryGiBSeconds / active.memoryGiBSeconds;
       // 2(f + 1) VMs hold memory against 2f + 1: paused shadows keep their RAM.
       expect(mem).toBeCloseTo((2 * f + 2) / (2 * f + 1), 2);
     }
