@@ -1,8 +1,8 @@
-import type { ActiveMetrics, ActiveSeriesName } from '../engines/active/metrics.js';
-import type { MigrationMetrics, MigrationSeriesName } from '../engines/migration/metrics.js';
-import type { RemusMetrics, RemusSeriesName } from '../engines/remus/metrics.js';
+import type { ActiveMetrics, ActiveSeries } from '../engines/active/metrics.js';
+import type { MigrationMetrics, MigrationSeries } from '../engines/migration/metrics.js';
+import type { RemusMetrics, RemusSeries } from '../engines/remus/metrics.js';
 import type { ResourceMetrics } from '../engines/resources.js';
-import type { SpareMetrics, SpareSeriesName } from '../engines/spare/metrics.js';
+import type { SpareMetrics, SpareSeries } from '../engines/spare/metrics.js';
 import type { SeriesRecord } from '../metrics/records.js';
 import type { ParamValue } from '../params/index.js';
 
@@ -57,25 +57,26 @@ export type RunMetrics = ResourceMetrics & {
   completionTimeS?: number;
 };
 
-/** Each engine's own metrics and series names, by engine. */
+/** Each engine's own metrics, and its series with the rows of each, by engine. */
 interface EngineResults {
-  unprotected: { metrics: object; series: never };
-  migration: { metrics: MigrationMetrics; series: MigrationSeriesName };
-  remus: { metrics: RemusMetrics; series: RemusSeriesName };
-  active: { metrics: ActiveMetrics; series: ActiveSeriesName };
-  spare: { metrics: SpareMetrics; series: SpareSeriesName };
+  unprotected: { metrics: object; series: object };
+  migration: { metrics: MigrationMetrics; series: MigrationSeries };
+  remus: { metrics: RemusMetrics; series: RemusSeries };
+  active: { metrics: ActiveMetrics; series: ActiveSeries };
+  spare: { metrics: SpareMetrics; series: SpareSeries };
 }
 
 /**
  * The result of a run of engine `E`, as `RunResult` but with the metrics and series that engine
- * reports named and typed (the workload's metrics and series stay string-keyed beside them).
+ * reports named and typed, and the rows of its series (the workload's metrics and series stay
+ * string-keyed beside them).
  * `runScenario` returns it when the request names its engine literally; `RunResultOf<EngineName>`
  * is the union over every engine, narrowed by `engine`.
  */
 export type EngineRunResult<E extends EngineName> = RunResult & {
   readonly engine: E;
   readonly metrics: RunMetrics & EngineResults[E]['metrics'];
-  readonly series: { readonly [K in EngineResults[E]['series']]?: SeriesRecord[] };
+  readonly series: { readonly [K in keyof EngineResults[E]['series']]?: EngineResults[E]['series'][K][] };
 };
 
 /** The result of a request for engine `E`: typed for a known engine, `RunResult` otherwise. */

@@ -1,6 +1,6 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { InputError } from '../../lib/params/index.js';
-import { runScenario, validateRequest, type RunResult } from '../../lib/scenario/index.js';
+import { runScenario, validateRequest, type EngineRunResult, type RunResult } from '../../lib/scenario/index.js';
 
 const strip = (r: ReturnType<typeof runScenario>) => ({ ...r, metrics: { ...r.metrics, wallMs: 0 } });
 
@@ -56,6 +56,9 @@ describe('typed results', () => {
     expectTypeOf(s.metrics.activations).toEqualTypeOf<number>();
     expectTypeOf(s.metrics.serviceLost).toEqualTypeOf<boolean>();
     expect(typeof s.metrics.activations).toBe('number');
+    // And the rows of an engine's series: a migration round's pages are a number, its measured rate only where measured.
+    expectTypeOf<NonNullable<EngineRunResult<'migration'>['series']['rounds']>[number]['pages']>().toEqualTypeOf<number>();
+    expectTypeOf<NonNullable<EngineRunResult<'migration'>['series']['rounds']>[number]['measuredMbps']>().toEqualTypeOf<number | undefined>();
   });
 
   it('is the general RunResult for an engine named at run time', () => {

@@ -1,3 +1,4 @@
+import type { SeriesRecord } from '../../metrics/records.js';
 import type { ReplicatedMetrics } from '../resources.js';
 
 /** What an `active` run reports of its own. */
@@ -8,4 +9,4 @@ export type ActiveMetrics = ReplicatedMetrics & {
 };
 
 /** The `active` engine's series. */
-export type ActiveSeriesName = 'replicas';
+export type ActiveSeries = { replicas: SeriesRecord };

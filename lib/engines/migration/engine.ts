@@ -6,7 +6,7 @@ import { type EngineDef, type EngineReport, TWO_HOST_FAULT_KINDS } from '../engi
 import { hostCosts } from '../host-profiles.js';
 import { EgressMeter } from './meter.js';
 import { MIGRATION_PARAMS } from './params.js';
-import type { MigrationMetrics } from './metrics.js';
+import type { MigrationMetrics, RoundRecord } from './metrics.js';
 import { POLICIES, resolvePolicy } from './policy.js';
 import { Migration } from './rounds.js';
 import { Dom0Work, NetworkChannel } from './transfer.js';
@@ -134,7 +134,8 @@ export const migrationEngine: EngineDef = {
         const invariants: Record<string, boolean> = {};
         if (m.memoryConsistent !== null) invariants.memoryConsistent = m.memoryConsistent;
         if (m.diskConsistent !== null) invariants.diskConsistent = m.diskConsistent;
-        const series: Record<string, SeriesRecord[]> = { rounds: m.rounds };
+        // Its rows are what readers of `rounds` are told they are (RoundRecord).
+        const series: Record<string, SeriesRecord[]> = { rounds: m.rounds satisfies RoundRecord[] };
         if (m.abortReason !== null) series.migration = [{ event: 'aborted', reason: m.abortReason, timeS: m.abortedNs / 1e9 }];
         return { metrics, invariants, series };
       },

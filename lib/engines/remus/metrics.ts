@@ -1,3 +1,6 @@
+import type { SeriesRecord } from '../../metrics/records.js';
+import type { OutputRow } from './outage.js';
+
 /**
  * What a Remus run reports of its own (docs/design.md#metrics). Means of things that never happened
  * are left out, as are failover and outage on a run without one.
@@ -18,5 +21,5 @@ export type RemusMetrics = {
   clientOutageMs?: number;
 };
 
-/** Remus's series: `output` only when a packet was released. */
-export type RemusSeriesName = 'epochs' | 'remusTimeline' | 'primaries' | 'output';
+/** Remus's series and the rows of each: `output` only when a packet was released. */
+export type RemusSeries = { epochs: SeriesRecord; remusTimeline: SeriesRecord; primaries: SeriesRecord; output: OutputRow };

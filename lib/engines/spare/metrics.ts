@@ -1,3 +1,4 @@
+import type { SeriesRecord } from '../../metrics/records.js';
 import type { ReplicatedMetrics } from '../resources.js';
 
 /** What a SPARE run reports of its own (docs/spare.md). */
@@ -24,4 +25,4 @@ export type SpareMetrics = ReplicatedMetrics & {
 };
 
 /** SPARE's series. */
-export type SpareSeriesName = 'replicas' | 'activations' | 'updates' | 'recoveries';
+export type SpareSeries = { replicas: SeriesRecord; activations: SeriesRecord; updates: SeriesRecord; recoveries: SeriesRecord };

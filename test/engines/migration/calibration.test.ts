@@ -24,7 +24,7 @@ function migrate(workload: string, seed: number, params: Record<string, number |
     sentMiB: r.metrics.sentMiB,
     rounds: r.metrics.rounds,
     downtimeMs: r.metrics.downtimeMs!,
-    perRound: r.series.rounds!.map((x) => x.sentMiB as number),
+    perRound: r.series.rounds!.map((x) => x.sentMiB),
   };
 }
 

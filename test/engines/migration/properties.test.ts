@@ -100,13 +100,13 @@ describe('migration properties', () => {
         });
         expect(r.invariants.memoryConsistent).toBe(true);
         expect(r.metrics.sentFactor).toBe(1);
-        const pagesSent = r.series.rounds!.reduce((a, x) => a + (x.pages as number), 0);
+        const pagesSent = r.series.rounds!.reduce((a, x) => a + x.pages, 0);
         expect(pagesSent).toBe(memoryMiB * 256);
         if (policy === 'qemu') {
           // QEMU switches over once what is left of its first pass fits in bandwidth × 300 ms: the
           // rest goes in the stop phase, unthrottled (8-byte page headers included).
           const rows = r.series.rounds!;
-          const measured = ((rows[0]!.measuredMbps as number) * 1e6) / 8;
+          const measured = (rows[0]!.measuredMbps! * 1e6) / 8;
           const lastBytes = r.metrics.lastRoundKiB! * 1024;
           // (A guest sent within the first 100-ms window has no threshold yet: it completes with nothing left.)
           expect(lastBytes).toBeLessThan(measured > 0 ? measured * 0.3 + 1 : 1);
