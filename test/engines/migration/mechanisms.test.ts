@@ -29,8 +29,8 @@ describe('stop-and-copy', () => {
       const copyNs = ((memoryMiB * 1048576 + CPU_STATE_BYTES) / streamBytesPerS(mbps)) * 1e9 + CLIENT_NIC_LATENCY_MS * 1e6;
       // Each 4 MiB batch is a flow whose end the channel rounds to the ns: within 1 ns per batch.
       const batches = Math.ceil((memoryMiB * 1048576) / (4 * 1048576));
-      expect(Math.abs((r.metrics.downtimeMs as number) - (FIXED_NS + copyNs) / 1e6)).toBeLessThanOrEqual(batches * 1e-6);
-      expect(Math.abs((r.metrics.totalTimeS as number) - (SOURCE_SUSPEND_NS + copyNs + TARGET_STARTUP_NS) / 1e9)).toBeLessThanOrEqual(batches * 1e-9);
+      expect(Math.abs(r.metrics.downtimeMs! - (FIXED_NS + copyNs) / 1e6)).toBeLessThanOrEqual(batches * 1e-6);
+      expect(Math.abs(r.metrics.totalTimeS! - (SOURCE_SUSPEND_NS + copyNs + TARGET_STARTUP_NS) / 1e9)).toBeLessThanOrEqual(batches * 1e-9);
       expect(r.metrics.rounds).toBe(1);
       expect(r.metrics.sentFactor).toBe(1);
       expect(r.invariants.memoryConsistent).toBe(true);
@@ -100,7 +100,7 @@ describe('qemu auto-converge', () => {
     expect(r.invariants.memoryConsistent).toBe(true);
     // Each record shows the throttle its round ran under: none at first, then 20 %, then +10 % steps.
     const live = r.series.rounds!.filter((x) => !x.final);
-    const throttles = live.map((x) => Math.round(x.throttlePct as number));
+    const throttles = live.map((x) => Math.round(x.throttlePct));
     expect(throttles[0]).toBe(0);
     const steps = throttles.map((t, i) => (i === 0 ? 0 : t - throttles[i - 1]!)).filter((d) => d !== 0);
     expect(steps[0]).toBe(20);
@@ -110,7 +110,7 @@ describe('qemu auto-converge', () => {
     // here (each round is shorter than 1 s), unlike a step per round.
     const stepRounds = throttles.map((t, i) => (i > 0 && t !== throttles[i - 1] ? i : -1)).filter((i) => i >= 0);
     for (let k = 1; k < stepRounds.length; k++) {
-      const gapS = (live[stepRounds[k]!]!.startS as number) - (live[stepRounds[k - 1]!]!.startS as number);
+      const gapS = live[stepRounds[k]!]!.startS - live[stepRounds[k - 1]!]!.startS;
       expect(gapS).toBeGreaterThan(2);
     }
     // The last live round ran throttled (the throttle is lifted when the VM resumes on the target).

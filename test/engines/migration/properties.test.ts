@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ARP_REDIRECT_NS, DOM0_CPU_NS_PER_BYTE, BITS_PER_MIBIT, CPU_STATE_BYTES, POLICY_NAMES, SOURCE_SUSPEND_NS, TARGET_STARTUP_NS, stopRule, resolvePolicy, type RoundOutcome } from '../../../lib/engines/migration/index.js';
 import { runScenario } from '../../../lib/scenario/index.js';
-import type { RunResult } from '../../../lib/scenario/index.js';
+import type { EngineRunResult } from '../../../lib/scenario/index.js';
 import { Params } from '../../../lib/params/index.js';
 import { CLIENT_NIC_LATENCY_MS } from '../../../lib/net/index.js';
 
@@ -16,7 +16,7 @@ import { CLIENT_NIC_LATENCY_MS } from '../../../lib/net/index.js';
 const LOCALITIES = ['uniform', 'hotcold', 'zipf', 'sequential'] as const;
 
 /** Re-derive, from the published rounds, what the stop rule saw after each live round. */
-function checkStopRule(r: RunResult): void {
+function checkStopRule(r: EngineRunResult<'migration'>): void {
   const rounds = r.series.rounds!.filter((x) => x.resource === 'memory');
   const live = rounds.filter((x) => !x.final);
   const policy = resolvePolicy(new Params(r.params));
@@ -24,20 +24,20 @@ function checkStopRule(r: RunResult): void {
   let total = 0;
   const history: number[] = [];
   live.forEach((x, i) => {
-    total += x.pages as number;
-    history.push(x.dirtyPages as number);
-    const dur = (x.durationMs as number) / 1000;
+    total += x.pages;
+    history.push(x.dirtyPages);
+    const dur = x.durationMs / 1000;
     const outcome: RoundOutcome = {
-      round: x.round as number,
-      sentPages: x.pages as number,
-      skippedPages: x.skippedPages as number,
-      prevSentPages: i === 0 ? pages : (live[i - 1]!.pages as number),
+      round: x.round,
+      sentPages: x.pages,
+      skippedPages: x.skippedPages,
+      prevSentPages: i === 0 ? pages : live[i - 1]!.pages,
       totalSentPages: total,
       memoryPages: pages,
       atRateCap: policy.maxRateMbps !== undefined && (x.rateLimitMbps as number) >= policy.maxRateMbps,
-      pendingPages: x.dirtyPages as number,
-      pendingBytes: (x.dirtyPages as number) * 4096,
-      measuredBytesPerS: dur > 0 ? (x.bytes as number) / dur : 0,
+      pendingPages: x.dirtyPages,
+      pendingBytes: x.dirtyPages * 4096,
+      measuredBytesPerS: dur > 0 ? x.bytes / dur : 0,
       pendingHistory: [...history],
     };
     const rule = stopRule(policy, outcome);

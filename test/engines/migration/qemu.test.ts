@@ -145,7 +145,7 @@ describe('the qemu policy in a run', () => {
     let steps = 0;
     for (let i = 0; i < live.length; i++) {
       const row = live[i]!;
-      expect(Math.round(row.throttlePct as number)).toBe(throttle);
+      expect(Math.round(row.throttlePct)).toBe(throttle);
       bytes += row.bytes;
       dirty += row.newDirtyPages!;
       const t = row.startS + row.durationMs / 1e3;
