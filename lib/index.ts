@@ -16,6 +16,9 @@ export {
   COMMON_PARAMS,
   type RunRequest,
   type RunResult,
+  type EngineRunResult,
+  type RunResultOf,
+  type RunMetrics,
   type SeriesRecord,
   type SimulationOutcome,
 } from './scenario/index.js';

@@ -65,6 +65,20 @@ export interface EngineContext {
   readonly spawnGuest?: (host: number, service: number, memory: PageMemory, name: string) => VM;
 }
 
+/**
+ * The safety invariants an engine checks, by contract name (docs/design.md#invariants). A run
+ * reports these and no other (the workload and the scenario add their own beside them).
+ */
+export interface EngineInvariants {
+  /** Reported on every run. */
+  readonly everyRun: readonly string[];
+  /**
+   * Reported on a run where their check could run, left out otherwise (default none): a migration
+   * that switched over, a backup that still held a copy to compare.
+   */
+  readonly whenChecked?: readonly string[];
+}
+
 /** What an engine reports at the end of a run. */
 export interface EngineReport {
   readonly metrics: Record<string, number | boolean>;
@@ -113,6 +127,8 @@ export interface EngineDef {
    * and a property test checks the two agree.
    */
   readonly tolerates: readonly FaultClass[];
+  /** The invariants its runs report. */
+  readonly invariants: EngineInvariants;
   /** How many of those faults at once (default 1): f for the replicated engines. */
   readonly faultBudget?: (params: Params) => number;
   /** Whether `faults.targetHost` can pick the host a crash acts on (engines with one replica per host). */

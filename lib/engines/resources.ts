@@ -1,10 +1,30 @@
 import type { SeriesRecord } from '../metrics/index.js';
+import type { ReplicationGroup } from '../replication/index.js';
 import type { Simulation } from '../sim/index.js';
+import type { VM } from '../vm/index.js';
 
 /** GiB in bytes. */
 const GIB = 1024 ** 3;
 /** MiB in bytes. */
 const MIB = 1024 ** 2;
+
+/** What the ResourceMeter reports (`activeReplicas`, `passiveReplicas`: when replicas were counted). */
+export type ResourceMetrics = {
+  hostsReserved: number;
+  vmsReserved: number;
+  cpuSeconds: number;
+  memoryGiBSeconds: number;
+  networkMiB: number;
+  activeReplicas?: number;
+  passiveReplicas?: number;
+};
+
+/** The resources of a service behind replica managers, and what the RMs did. */
+export type ReplicatedMetrics = ResourceMetrics & {
+  rmMessages: number;
+  rmCpuSeconds: number;
+  orderedRequests: number;
+};
 
 /**
  * What a protection costs, counted the same way for every engine (docs/replication.md has the
@@ -57,7 +77,7 @@ export class ResourceMeter {
   }
 
   /** The metrics at `endNs`, given the guests' consumed vCPU time and the host-link payload bytes. */
-  report(endNs: number, o: { readonly hostsReserved: number; readonly guestCpuNs: number; readonly hostLinkBytes: number }): Record<string, number> {
+  report(endNs: number, o: { readonly hostsReserved: number; readonly guestCpuNs: number; readonly hostLinkBytes: number }): ResourceMetrics {
     let gibNs = 0;
     for (const v of this.vms.values()) gibNs += (v.bytes / GIB) * Math.max(0, (v.toNs ?? endNs) - v.fromNs);
     const first = this.replicaRecords[0];
@@ -68,6 +88,25 @@ export class ResourceMeter {
       memoryGiBSeconds: gibNs / 1e9,
       networkMiB: o.hostLinkBytes / MIB,
       ...(first === undefined ? {} : { activeReplicas: first.active as number, passiveReplicas: first.passive as number }),
+    };
+  }
+
+  /**
+   * The metrics at `endNs` of a service whose replicas sit behind replica managers (active, SPARE):
+   * `report`'s, with the consumed vCPU time of every VM in `vms` and the RMs' CPU counted as
+   * domain-0 work, then what the RMs did — `rmMessages`, `rmCpuSeconds` and `orderedRequests` (the
+   * most any of the `hosts` RMs delivered).
+   */
+  replicatedReport(endNs: number, o: { readonly hosts: number; readonly vms: Iterable<VM>; readonly group: ReplicationGroup; readonly hostLinkBytes: number }): ReplicatedMetrics {
+    let guestCpuNs = 0;
+    for (const vm of o.vms) guestCpuNs += vm.vcpu.cpuNs;
+    const t = o.group.totals();
+    this.dom0(t.cpuNs);
+    return {
+      ...this.report(endNs, { hostsReserved: o.hosts, guestCpuNs, hostLinkBytes: o.hostLinkBytes }),
+      rmMessages: t.messagesSent,
+      rmCpuSeconds: t.cpuNs / 1e9,
+      orderedRequests: Math.max(...Array.from({ length: o.hosts }, (_, i) => o.group.deliveredUpTo(i))),
     };
   }
 }

@@ -1,4 +1,4 @@
-export { ReplicationGroup, type GroupRequest, type ReplicationGroupOptions } from './group.js';
+export { ReplicationGroup, type GroupRequest, type ReplicationGroupOptions, type Suspicion } from './group.js';
 export { VoteCollector } from './vote.js';
 export { ReplyAudit, type ReferenceMachine } from './audit.js';
 export { digestOf, isOrderedRequest } from './digest.js';

@@ -2,4 +2,4 @@ export { runScenario, validateRequest, resolveRunParams, overheadPct } from './r
 export { simulate, buildRun, type SimulationOutcome, type BuiltRun } from './simulate.js';
 export { COMMON_PARAMS } from './common-params.js';
 export { ENGINE_DEFS, getEngine } from './engines.js';
-export { ENGINES, PLANNED_ENGINES, type EngineName, type RunRequest, type RunResult, type SeriesRecord } from './result.js';
+export { ENGINES, PLANNED_ENGINES, type EngineName, type RunRequest, type RunResult, type EngineRunResult, type RunResultOf, type RunMetrics, type SeriesRecord } from './result.js';

@@ -6,7 +6,7 @@ import { checkRunCombination } from './checks.js';
 import { COMMON_PARAMS } from './common-params.js';
 import { getEngine } from './engines.js';
 import { checkRunLimits } from './limits.js';
-import type { EngineName, RunRequest, RunResult } from './result.js';
+import type { EngineName, RunRequest, RunResult, RunResultOf } from './result.js';
 import { simulate } from './simulate.js';
 import { twinsWanted } from './twin.js';
 
@@ -47,7 +47,7 @@ export function validateRequest(req: RunRequest): void {
  * `run.twin` is false: then no twin runs and no twin metric is reported). Throws InputError on bad
  * input before anything runs. Only `metrics.wallMs` depends on the machine.
  */
-export function runScenario(req: RunRequest): RunResult {
+export function runScenario<E extends string>(req: RunRequest & { readonly engine: E }): RunResultOf<E> {
   const t0 = performance.now(); // wall time, reported as wallMs only
   const seed = checkSeed(req.seed ?? 1);
   const engine = getEngine(req.engine);
@@ -74,7 +74,7 @@ export function runScenario(req: RunRequest): RunResult {
   // SPARE's active twin, for its savings (`run.twin` = false skips it and them).
   if (engine.name === 'spare' && twinsWanted(params)) Object.assign(metrics, savingsAgainstActive(preset, params, seed, faults, main.metrics));
   metrics.wallMs = performance.now() - t0;
-  return {
+  const result: RunResult = {
     engine: engine.name as EngineName,
     workload: preset.name,
     seed,
@@ -84,6 +84,8 @@ export function runScenario(req: RunRequest): RunResult {
     series: main.series,
     modelVersion: MODEL_VERSION,
   };
+  // The metrics and series are those of the request's engine (its report's and the scenario's).
+  return result as RunResultOf<E>;
 }
 
 /**

@@ -90,28 +90,28 @@ describe('with every host cost 0, pre-copy is the geometric series', () => {
 
   it('round k sends M·q^(k−1) pages in exactly that ÷ bandwidth; sent = M(1−q^R)/(1−q); time = sent ÷ bandwidth', () => {
     const r = runScenario({ engine: 'migration', workload: 'synthetic', params, seed: 1 });
-    const rounds = r.series.rounds as Array<Record<string, number | boolean>>;
+    const rounds = r.series.rounds!;
     expect(rounds.length).toBe(R);
     rounds.forEach((round, k) => {
       expect(round.pages).toBe(M * q ** k);
       // The last round also carries the CPU state (8 KiB) — bytes, not a host cost.
       const bytes = M * q ** k * PAGE + (k === R - 1 ? CPU_STATE_BYTES : 0);
-      expect(round.durationMs as number).toBeCloseTo((bytes / B) * 1e3, 5);
+      expect(round.durationMs).toBeCloseTo((bytes / B) * 1e3, 5);
     });
     const sentPages = (M * (1 - q ** R)) / (1 - q);
     expect(r.metrics.sentMiB).toBe((sentPages * PAGE) / 1048576);
     // A lib/net flow per 1024-page batch ends on a whole ns: within 1 ns per batch.
-    expect(r.metrics.totalTimeS as number).toBeCloseTo((sentPages * PAGE + CPU_STATE_BYTES) / B, 6);
+    expect(r.metrics.totalTimeS).toBeCloseTo((sentPages * PAGE + CPU_STATE_BYTES) / B, 6);
     // Free suspend, restore and redirect: the downtime is the last round's bytes on the wire.
-    expect(r.metrics.downtimeMs as number).toBeCloseTo((((M * q ** (R - 1)) * PAGE + CPU_STATE_BYTES) / B) * 1e3, 5);
+    expect(r.metrics.downtimeMs).toBeCloseTo((((M * q ** (R - 1)) * PAGE + CPU_STATE_BYTES) / B) * 1e3, 5);
     expect(r.invariants.memoryConsistent).toBe(true);
   });
 
   it('with the default (clark-2005) costs the same run is not the series: the costs are really charged', () => {
     const withCosts = Object.fromEntries(Object.entries(params).filter(([k]) => !(k in FREE)));
     const r = runScenario({ engine: 'migration', workload: 'synthetic', params: withCosts, seed: 1 });
-    expect(r.metrics.downtimeMs as number).toBeGreaterThan(40); // 7.8 ms suspend + 40 ms start-up
-    expect((r.series.rounds as Array<Record<string, number>>)[1]!.pages).not.toBe(M * q);
+    expect(r.metrics.downtimeMs).toBeGreaterThan(40); // 7.8 ms suspend + 40 ms start-up
+    expect(r.series.rounds![1]!.pages).not.toBe(M * q);
   });
 });
 

@@ -192,9 +192,9 @@ describe('migration policy simgrid vs SimGrid 3.32 live-migration plugin', () =>
       const r = runScenario({ engine: 'migration', workload: 'synthetic', params: vmftParams(s) });
       expect(r.metrics.migrationCompleted).toBe(true);
       const vm = {
-        totalTimeS: r.metrics.totalTimeS as number,
-        sentMiB: r.metrics.sentMiB as number,
-        rounds: r.metrics.rounds as number,
+        totalTimeS: r.metrics.totalTimeS!,
+        sentMiB: r.metrics.sentMiB,
+        rounds: r.metrics.rounds,
       };
       const dt = (vm.totalTimeS - sg.totalTimeS) / sg.totalTimeS;
       rows.push(

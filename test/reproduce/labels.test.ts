@@ -56,7 +56,7 @@ describe('the downtime’s fixed cost', () => {
     const params = { ...exp.sweep.params, 'run.durationS': 25 };
     const r = runScenario({ engine: 'migration', workload: 'quake3', params, seed: 1 });
     const fixed = fixedCostOf(exp, params)!.totalMs;
-    const downtime = r.metrics.downtimeMs as number;
+    const downtime = r.metrics.downtimeMs!;
     expect(downtime).toBeGreaterThan(fixed);
     expect(downtime - fixed).toBeLessThan(3);
   }, 60_000);

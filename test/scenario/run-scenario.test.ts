@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 import { InputError } from '../../lib/params/index.js';
-import { runScenario, validateRequest } from '../../lib/scenario/index.js';
+import { runScenario, validateRequest, type EngineRunResult, type RunResult } from '../../lib/scenario/index.js';
 
 const strip = (r: ReturnType<typeof runScenario>) => ({ ...r, metrics: { ...r.metrics, wallMs: 0 } });
 
@@ -34,6 +34,36 @@ describe('runScenario(request)', () => {
     expect(() => runScenario({ engine: 'unprotected', workload: 'idle', seed: -1 })).toThrow(InputError);
     expect(() => runScenario({ engine: 'unprotected', workload: 'idle', params: { 'faults.hostCrashAtS': 60 } })).toThrow(/not before the end of the run/);
     expect(() => runScenario({ engine: 'unprotected', workload: 'idle', params: { 'faults.linkDownForS': 2 } })).toThrow(/faults\.linkDownForS: set without faults\.linkDownAtS/);
+  });
+});
+
+describe('typed results', () => {
+  it('names and types the metrics and series of the engine a request names', () => {
+    const r = runScenario({ engine: 'remus', workload: 'idle', params: { 'run.durationS': 1 } });
+    expectTypeOf(r.engine).toEqualTypeOf<'remus'>();
+    expectTypeOf(r.metrics.achievedCheckpointsPerS).toEqualTypeOf<number>();
+    expectTypeOf(r.metrics.protected).toEqualTypeOf<boolean>();
+    expectTypeOf(r.metrics.cpuSeconds).toEqualTypeOf<number>();
+    // Reported only on a run with a failover.
+    expectTypeOf(r.metrics.failoverMs).toEqualTypeOf<number | undefined>();
+    expectTypeOf(r.series.remusTimeline).toEqualTypeOf<RunResult['series'][string] | undefined>();
+    // What the types promise is there.
+    expect(typeof r.metrics.achievedCheckpointsPerS).toBe('number');
+    expect(typeof r.metrics.protected).toBe('boolean');
+    expect(r.metrics.failoverMs).toBeUndefined();
+    expect(r.series.remusTimeline).toBeDefined();
+    const s = runScenario({ engine: 'spare', workload: 'kvstore', params: { 'run.durationS': 0.5, 'vm.memoryMiB': 4, 'run.twin': false } });
+    expectTypeOf(s.metrics.activations).toEqualTypeOf<number>();
+    expectTypeOf(s.metrics.serviceLost).toEqualTypeOf<boolean>();
+    expect(typeof s.metrics.activations).toBe('number');
+    // And the rows of an engine's series: a migration round's pages are a number, its measured rate only where measured.
+    expectTypeOf<NonNullable<EngineRunResult<'migration'>['series']['rounds']>[number]['pages']>().toEqualTypeOf<number>();
+    expectTypeOf<NonNullable<EngineRunResult<'migration'>['series']['rounds']>[number]['measuredMbps']>().toEqualTypeOf<number | undefined>();
+  });
+
+  it('is the general RunResult for an engine named at run time', () => {
+    const name: string = 'remus';
+    expectTypeOf(runScenario({ engine: name, workload: 'idle', params: { 'run.durationS': 1 } })).toEqualTypeOf<RunResult>();
   });
 });
 
@@ -116,7 +146,7 @@ describe('runScenario with several guests (remus.primaries = N)', () => {
       });
       expect(r.series.guests).toHaveLength(n);
       expect(r.series.primaries).toHaveLength(n);
-      expect(r.metrics.replicationMbps as number).toBeLessThanOrEqual(1000 * 0.94 + 1e-6);
+      expect(r.metrics.replicationMbps).toBeLessThanOrEqual(1000 * 0.94 + 1e-6);
       expect(Object.values(r.invariants).every(Boolean)).toBe(true);
     }
   });
@@ -140,7 +170,7 @@ describe('remus.checkpointsPerS', () => {
   it('records the epoch that ran as remus.epochMs', () => {
     const r = runScenario({ engine: 'remus', workload: 'synthetic', params: { 'remus.checkpointsPerS': 10, 'run.durationS': 2 } });
     expect(r.params['remus.epochMs']).toBe(100);
-    expect(r.metrics.epochMsMean as number).toBeCloseTo(100, 0);
+    expect(r.metrics.epochMsMean).toBeCloseTo(100, 0);
   });
 
   it('is bad input together with remus.epochMs', () => {

@@ -88,6 +88,7 @@ const threeReplicas = (withFrontEnd: boolean): EngineDef => ({
   params: [],
   faultKinds: [],
   tolerates: [],
+  invariants: { everyRun: [] },
   layout: () => ({ hosts: ['A', 'B', 'C'], guests: [0, 1, 2].map((host) => ({ host, service: 0 })) }),
   create(ctx) {
     const service = ctx.services[0]!;

@@ -14,7 +14,7 @@ describe('kernel-compile preset (Remus fig. 6)', () => {
   it('finishes its CPU work in ≈ workload.workS when alone, writing pages and disk blocks', () => {
     const r = runScenario({ engine: 'unprotected', workload: 'kernel-compile', params: { 'workload.workS': 20 } });
     expect(r.metrics.completed).toBe(true);
-    expect(r.metrics.completionTimeS as number).toBeCloseTo(20, 0);
+    expect(r.metrics.completionTimeS).toBeCloseTo(20, 0);
     const dirty = r.series.dirty!;
     // A busy writable working set: thousands of distinct pages per second.
     expect(dirty.length).toBeGreaterThan(10);

@@ -10,7 +10,7 @@ describe('quake3 (Clark fig. 10–11, C1)', () => {
   it('a migration shows as a gap in what the clients receive, about the downtime', () => {
     const r = runScenario({ engine: 'migration', workload: 'quake3', params: { 'run.durationS': 20 } });
     const gap = r.metrics.clientGapMs as number;
-    const down = r.metrics.downtimeMs as number;
+    const down = r.metrics.downtimeMs!;
     expect(gap).toBeGreaterThan(down - 50);
     expect(gap).toBeLessThan(down + 50);
     expect(r.invariants.memoryConsistent).toBe(true);

@@ -25,7 +25,7 @@ describe('spec-cint (Clark fig. 2, C8)', () => {
     expect((r.series.programs as Rec[]).map((p) => p.program)).toEqual(['gzip', 'vpr', 'gcc', 'mcf', 'crafty', 'parser', 'eon', 'perlbmk', 'gap', 'vortex', 'bzip2', 'twolf']);
     expect(r.metrics.completed).toBe(true);
     const cpu = CINT_PROGRAMS.reduce((a, p) => a + p.refTimeS / 7, 0) * 0.05;
-    expect(r.metrics.completionTimeS as number).toBeCloseTo(cpu, 3);
+    expect(r.metrics.completionTimeS).toBeCloseTo(cpu, 3);
     expect(r.params['vm.memoryMiB']).toBe(512);
   });
 
@@ -56,7 +56,7 @@ describe('spec-cint (Clark fig. 2, C8)', () => {
     const a = runScenario({ engine: 'unprotected', workload: 'spec-cint', params: { 'workload.timeScale': 0.01 } });
     const b = runScenario({ engine: 'unprotected', workload: 'spec-cint', params: { 'workload.timeScale': 0.01 } });
     expect(JSON.stringify(a.series)).toBe(JSON.stringify(b.series));
-    expect(a.metrics.completionTimeS as number).toBeCloseTo((r.metrics.completionTimeS as number) / 5, 3);
+    expect(a.metrics.completionTimeS).toBeCloseTo(r.metrics.completionTimeS! / 5, 3);
   });
 
   it('rejects a VM too small for the largest working set', () => {

@@ -6,6 +6,7 @@ import { type EngineDef, type EngineReport, TWO_HOST_FAULT_KINDS } from '../engi
 import { hostCosts } from '../host-profiles.js';
 import { EgressMeter } from './meter.js';
 import { MIGRATION_PARAMS } from './params.js';
+import type { MigrationMetrics, RoundRecord } from './metrics.js';
 import { POLICIES, resolvePolicy } from './policy.js';
 import { Migration } from './rounds.js';
 import { Dom0Work, NetworkPath } from './transfer.js';
@@ -23,6 +24,9 @@ export const migrationEngine: EngineDef = {
   faultKinds: TWO_HOST_FAULT_KINDS,
   // A partition aborts the migration; the guest runs on at the source.
   tolerates: ['linkDown'],
+  // Checked at the switch-over: a migration that never got there has nothing to compare; the disk
+  // only when it is migrated (`migration.disk`).
+  invariants: { everyRun: [], whenChecked: ['memoryConsistent', 'diskConsistent'] },
   policies: POLICIES.map((p) => ({ name: p.name, description: p.description })),
   // The target VM exists from the migration's start.
   extraVms: (params) => [{ fromS: params.num('migration.startAtS') }],
@@ -106,7 +110,7 @@ export const migrationEngine: EngineDef = {
         // Downtime: pause to reachable; a run that ended in the stop phase counts until its end;
         // an abandoned migration (the VM resumed at the source, or was lost) has none of its own.
         const inStopPhase = !done && m.abortReason === null && m.pausedNs >= 0;
-        const metrics: Record<string, number | boolean> = {
+        const metrics = {
           migrationCompleted: done,
           migrationAborted: m.abortReason !== null,
           rounds: m.memoryRounds,
@@ -114,23 +118,24 @@ export const migrationEngine: EngineDef = {
           sentMiB: (m.memoryBytesSent + m.diskBytesSent + m.roundBytesSoFar) / MIB,
           sentFactor: m.memoryPagesSent / memoryPages,
           throughputBeforeMbps: meter!.mbps(Math.floor(startNs / 2), Math.min(startNs, endNs)),
-        };
-        // The migration stream crosses from host to host even when it shares the client-facing NIC
-        // (`migration.sharedNic`), so networkMiB counts it either way.
-        if (shared) metrics.networkMiB = (net.hostLinkBytes() + m.memoryBytesSent + m.diskBytesSent + m.roundBytesSoFar) / MIB;
-        if (started) metrics.throughputDuringMbps = meter!.mbps(startNs, Math.max(until, startNs + 1));
-        // A migration that did not finish has no total time, last round or downtime: they are left
-        // out rather than reported as 0, which would read as a perfect migration. A run that ended
-        // in the stop phase reports the downtime so far.
-        if (done) {
-          metrics.totalTimeS = (until - m.startNs) / 1e9;
-          metrics.downtimeMs = (m.reachableNs - m.pausedNs) / 1e6;
-          metrics.lastRoundKiB = m.lastRoundBytes / 1024;
-        } else if (inStopPhase) metrics.downtimeMs = (endNs - m.pausedNs) / 1e6;
+          // The migration stream crosses from host to host even when it shares the client-facing NIC
+          // (`migration.sharedNic`), so networkMiB counts it either way.
+          ...(shared ? { networkMiB: (net.hostLinkBytes() + m.memoryBytesSent + m.diskBytesSent + m.roundBytesSoFar) / MIB } : {}),
+          ...(started ? { throughputDuringMbps: meter!.mbps(startNs, Math.max(until, startNs + 1)) } : {}),
+          // A migration that did not finish has no total time, last round or downtime: they are left
+          // out rather than reported as 0, which would read as a perfect migration. A run that ended
+          // in the stop phase reports the downtime so far.
+          ...(done
+            ? { totalTimeS: (until - m.startNs) / 1e9, downtimeMs: (m.reachableNs - m.pausedNs) / 1e6, lastRoundKiB: m.lastRoundBytes / 1024 }
+            : inStopPhase
+              ? { downtimeMs: (endNs - m.pausedNs) / 1e6 }
+              : {}),
+        } satisfies MigrationMetrics;
         const invariants: Record<string, boolean> = {};
         if (m.memoryConsistent !== null) invariants.memoryConsistent = m.memoryConsistent;
         if (m.diskConsistent !== null) invariants.diskConsistent = m.diskConsistent;
-        const series: Record<string, SeriesRecord[]> = { rounds: m.rounds };
+        // Its rows are what readers of `rounds` are told they are (RoundRecord).
+        const series: Record<string, SeriesRecord[]> = { rounds: m.rounds satisfies RoundRecord[] };
         if (m.abortReason !== null) series.migration = [{ event: 'aborted', reason: m.abortReason, timeS: m.abortedNs / 1e9 }];
         return { metrics, invariants, series };
       },

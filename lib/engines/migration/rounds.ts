@@ -1,9 +1,9 @@
-import type { SeriesRecord } from '../../metrics/records.js';
 import type { Process, Simulation, Yieldable } from '../../sim/index.js';
 import { Disk, PageMemory, type Host, type VM } from '../../vm/index.js';
 import { BATCH_PAGES, BITS_PER_MIBIT, BITS_PER_XEN_DIRTY_MBIT, CPU_STATE_BYTES } from './costs.js';
 import { StopPhase, type StopPhaseCosts } from './downtime.js';
 import { diskImage, memoryImage, type Image } from './image.js';
+import type { RoundExtra, RoundRow } from './metrics.js';
 import { allPages, inSendOrder, orderBits, permute } from './order.js';
 import { hasAdaptiveRate, nextRateMbps, stopRule, type Policy, type StopReason } from './policy.js';
 import { AutoConvergeSchedule, BandwidthMeter, mergeAtSync } from './qemu.js';
@@ -45,7 +45,7 @@ interface RoundResult {
  * serves every policy: the policy only decides rate, skip, order and when to stop.
  */
 export class Migration {
-  readonly rounds: SeriesRecord[] = [];
+  readonly rounds: RoundRow[] = [];
   startNs = -1;
   pausedNs = -1;
   resumedNs = -1;
@@ -492,7 +492,7 @@ export class Migration {
     return this.setup.path.send(bytes, rate);
   }
 
-  private record(image: Image, round: number, final: boolean, r: RoundResult, extra: SeriesRecord): void {
+  private record(image: Image, round: number, final: boolean, r: RoundResult, extra: RoundExtra): void {
     const durS = r.durationNs / 1e9;
     this.rounds.push({
       resource: image.resource,

@@ -1,9 +1,12 @@
-import type { SeriesRecord } from '../../metrics/records.js';
 import type { Network, Service } from '../../net/index.js';
 import type { Simulation } from '../../sim/index.js';
 import type { Host } from '../../vm/index.js';
 import { diskMismatch, imageMismatch, type SnapshotKeeper } from './invariants.js';
 import type { Primary } from './primary.js';
+import type { RemusTimeline } from './timeline.js';
+
+/** Epoch numbers of a VM's life after failover start here, above any primary epoch. */
+export const POST_FAILOVER_EPOCH_BASE = 1 << 30;
 
 /** What a failover found and did. */
 export interface FailoverOutcome {
@@ -38,7 +41,7 @@ export function failover(opts: {
   network: Network;
   /** The service the primary's VM serves: redirected to the backup at resume. */
   service: Service;
-  timeline: SeriesRecord[];
+  timeline: RemusTimeline;
   /** Epoch numbers for the VM's new life, above anything the primary used. */
   nextEpoch: number;
   onResumed: (o: FailoverOutcome) => void;
@@ -65,7 +68,7 @@ export function failover(opts: {
     if (replica.image !== null && snap.memVersions !== null) memoryConsistent = imageMismatch(replica.image, snap.memVersions, vm.memory) < 0;
     diskConsistent = diskMismatch(replica.disk, snap.diskVersions) < 0;
   }
-  opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'detected', detail: `backup declares the primary failed; last committed checkpoint ${committed}` });
+  opts.timeline.record('detected', `backup declares the primary failed; last committed checkpoint ${committed}`, primary.id);
   const outcome: FailoverOutcome = {
     detectedNs: sim.now,
     resumedNs: -1,
@@ -79,7 +82,7 @@ export function failover(opts: {
   };
   if (replica.image === null || replica.committedCpu === null) {
     // Disk-only replication keeps no memory image: the disk is safe, but there is no VM to resume.
-    opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'no-failover', detail: 'disk-only replication: no memory image to resume' });
+    opts.timeline.record('no-failover', 'disk-only replication: no memory image to resume', primary.id);
     return outcome;
   }
   vm.restoreOn(backup, replica.image, replica.disk, replica.committedCpu);
@@ -90,7 +93,7 @@ export function failover(opts: {
     // Unsolicited ARP: the clients' packets now go to the backup.
     opts.network.redirect(backup, opts.service);
     outcome.resumedNs = sim.now;
-    opts.timeline.push({ timeS: sim.now / 1e9, primary: primary.id, event: 'resumed', detail: `VM running on ${backup.name} from checkpoint ${committed}` });
+    opts.timeline.record('resumed', `VM running on ${backup.name} from checkpoint ${committed}`, primary.id);
     opts.onResumed(outcome);
   });
   return outcome;

@@ -1,8 +1,19 @@
-import type { SeriesRecord } from '../../metrics/records.js';
 import type { Packet } from '../../vm/index.js';
 
 /** At most this many `output` rows are kept (the first ones): a series, not a packet trace. */
 export const OUTPUT_SERIES_MAX = 50_000;
+
+/** A row of the `output` series: one packet released to a client. */
+export type OutputRow = {
+  timeS: number;
+  client: number;
+  /** The epoch whose execution produced it. */
+  epoch: number;
+  /** Since the client's previous packet (null: its first). */
+  gapMs: number | null;
+  /** Taken back by a failover: its epoch was never committed. */
+  lost: boolean;
+};
 
 /**
  * `clientOutageMs` from what the service lets out: for each client, the gaps between successive
@@ -20,7 +31,7 @@ export class ClientGapMeter {
   private beforeCrash: Map<number, number> | null = null;
   private readonly afterCrash = new Map<number, number>();
   /** One row per released packet (the first OUTPUT_SERIES_MAX): when, to whom, from which epoch, after what gap. */
-  readonly rows: SeriesRecord[] = [];
+  readonly rows: OutputRow[] = [];
 
   observe(p: Packet, nowNs: number): void {
     const prev = this.last.get(p.client);

@@ -10,6 +10,7 @@ import { sparseCloneDisk, sparseCloneMemory, type SnapshotKeeper } from './invar
 import type { ReplicationStream, ReplicationTransport } from './transport.js';
 import type { RemusConfig } from './params.js';
 import type { RandomStream } from '../../sim/index.js';
+import type { RemusTimeline } from './timeline.js';
 
 /** Staged page and version buffers reused in turn (one checkpoint in flight, one staged, one spare). */
 const VERSION_RING = 3;
@@ -54,7 +55,7 @@ export interface PrimaryOptions {
   readonly snapshots: SnapshotKeeper | null;
   /** Record per-epoch series rows (all of them: they are the `series.epochs` of the contract). */
   readonly epochs: SeriesRecord[];
-  readonly timeline: SeriesRecord[];
+  readonly timeline: RemusTimeline;
 }
 
 /**
@@ -194,7 +195,7 @@ export class Primary {
     this.stopWork();
     if (this.opts.config.memory) this.vm.memory.disableLogDirty();
     this.output?.stopHolding();
-    this.opts.timeline.push({ timeS: this.opts.sim.now / 1e9, primary: this.id, event: 'unprotected', detail: 'backup silent: continuing without protection' });
+    this.opts.timeline.record('unprotected', 'backup silent: continuing without protection', this.id);
   }
 
   /** The VM now runs on the backup: the primary side is finished. */

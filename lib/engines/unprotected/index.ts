@@ -11,6 +11,7 @@ export const unprotectedEngine: EngineDef = {
   // One host: a backup or target crash and a host-to-host partition have nothing to act on.
   faultKinds: ['primaryCrash', 'hostCrash', 'vmCrash'],
   tolerates: [],
+  invariants: { everyRun: [] },
   create(ctx) {
     return {
       start() {

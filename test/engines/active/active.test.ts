@@ -2,11 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inputErrorField } from '../../params/input-error-field.js';
 import { faultSchedule } from '../../../lib/faults/index.js';
-import { getEngine, resolveRunParams, runScenario, simulate, type RunResult, type SimulationOutcome } from '../../../lib/scenario/index.js';
+import { getEngine, resolveRunParams, runScenario, simulate, type EngineRunResult, type RunResult, type SimulationOutcome } from '../../../lib/scenario/index.js';
 import { getWorkload } from '../../../workloads/index.js';
 
 /** A short kvstore run in a small VM (the store needs ≈ 2 MiB, the network buffers some more), with read-modify-writes in the mix. */
-function active(params: Record<string, number | string | boolean>, seed = 1): RunResult {
+function active(params: Record<string, number | string | boolean>, seed = 1): EngineRunResult<'active'> {
   return runScenario({
     engine: 'active',
     workload: 'kvstore',
@@ -41,7 +41,7 @@ describe('engine active', { timeout: 120_000 }, () => {
     const r = active({ 'faults.hostCrashAtS': 1 });
     expect(r.invariants).toMatchObject({ noWrongReply: true, repliesConsistent: true, noLostAckedWrite: true });
     expect(r.metrics.unansweredRequests).toBe(0);
-    expect(r.metrics.clientOutageMs as number).toBeGreaterThan(50);
+    expect(r.metrics.clientOutageMs).toBeGreaterThan(50);
     expect(r.series.replicas!.at(-1)).toMatchObject({ active: 2 });
   });
 
@@ -73,7 +73,7 @@ describe('engine active', { timeout: 120_000 }, () => {
       expect(r.invariants.noWrongReply).toBe(true);
       expect(r.metrics.wrongReplies).toBe(0);
       // The wrong replies were there: the contact RMs saw replies differ.
-      expect(r.metrics.suspicions as number).toBeGreaterThan(0);
+      expect(r.metrics.suspicions).toBeGreaterThan(0);
     }
   });
 

@@ -11,7 +11,7 @@ function downtime(workload: string, params: Record<string, number | string | boo
   const r = runScenario({ engine: 'migration', workload, seed, params: { 'migration.policy': 'xen-classic', ...params } });
   expect(r.metrics.migrationCompleted).toBe(true);
   expect(r.invariants.memoryConsistent).toBe(true);
-  return { downtimeMs: r.metrics.downtimeMs as number, lastRoundKiB: r.metrics.lastRoundKiB as number };
+  return { downtimeMs: r.metrics.downtimeMs!, lastRoundKiB: r.metrics.lastRoundKiB! };
 }
 
 describe('migrating a busy server', () => {

@@ -21,10 +21,10 @@ function migrate(workload: string, seed: number, params: Record<string, number |
   expect(r.invariants.memoryConsistent).toBe(true);
   expect(r.metrics.migrationCompleted).toBe(true);
   return {
-    sentMiB: r.metrics.sentMiB as number,
-    rounds: r.metrics.rounds as number,
-    downtimeMs: r.metrics.downtimeMs as number,
-    perRound: r.series.rounds!.map((x) => x.sentMiB as number),
+    sentMiB: r.metrics.sentMiB,
+    rounds: r.metrics.rounds,
+    downtimeMs: r.metrics.downtimeMs!,
+    perRound: r.series.rounds!.map((x) => x.sentMiB),
   };
 }
 

@@ -1,6 +1,7 @@
 import { migrationEngine } from '../../../lib/engines/migration/index.js';
 import { resolveParams, type ParamValue } from '../../../lib/params/index.js';
-import { COMMON_PARAMS, buildRun } from '../../../lib/scenario/index.js';
+import { COMMON_PARAMS, buildRun, type EngineRunResult } from '../../../lib/scenario/index.js';
+import type { MigrationMetrics } from '../../../lib/engines/migration/metrics.js';
 import type { WorkloadPreset } from '../../../workloads/index.js';
 
 /**
@@ -12,5 +13,8 @@ export function migrate(preset: WorkloadPreset, input: Record<string, ParamValue
   const params = resolveParams([...COMMON_PARAMS, ...preset.params, ...migrationEngine.params], input, preset.defaults);
   const run = buildRun(migrationEngine, preset, params, opts.seed ?? 1, []);
   const outcome = run.run();
-  return { metrics: outcome.metrics, invariants: outcome.engine.invariants, series: outcome.engine.series, network: run.network, vm: run.guests[0]!.vm, hosts: run.hosts };
+  // The engine is the migration: its metrics and series are what MigrationMetrics and MigrationSeries name.
+  const metrics = outcome.metrics as typeof outcome.metrics & MigrationMetrics;
+  const series = outcome.engine.series as EngineRunResult<'migration'>['series'];
+  return { metrics, invariants: outcome.engine.invariants, series, network: run.network, vm: run.guests[0]!.vm, hosts: run.hosts };
 }

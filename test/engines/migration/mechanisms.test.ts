@@ -29,8 +29,8 @@ describe('stop-and-copy', () => {
       const copyNs = ((memoryMiB * 1048576 + CPU_STATE_BYTES) / streamBytesPerS(mbps)) * 1e9 + CLIENT_NIC_LATENCY_MS * 1e6;
       // Each 4 MiB batch is a flow whose end the channel rounds to the ns: within 1 ns per batch.
       const batches = Math.ceil((memoryMiB * 1048576) / (4 * 1048576));
-      expect(Math.abs((r.metrics.downtimeMs as number) - (FIXED_NS + copyNs) / 1e6)).toBeLessThanOrEqual(batches * 1e-6);
-      expect(Math.abs((r.metrics.totalTimeS as number) - (SOURCE_SUSPEND_NS + copyNs + TARGET_STARTUP_NS) / 1e9)).toBeLessThanOrEqual(batches * 1e-9);
+      expect(Math.abs(r.metrics.downtimeMs! - (FIXED_NS + copyNs) / 1e6)).toBeLessThanOrEqual(batches * 1e-6);
+      expect(Math.abs(r.metrics.totalTimeS! - (SOURCE_SUSPEND_NS + copyNs + TARGET_STARTUP_NS) / 1e9)).toBeLessThanOrEqual(batches * 1e-9);
       expect(r.metrics.rounds).toBe(1);
       expect(r.metrics.sentFactor).toBe(1);
       expect(r.invariants.memoryConsistent).toBe(true);
@@ -46,7 +46,7 @@ describe('stop-and-copy', () => {
     const params = { ...idleParams(64, 1000), 'migration.sharedNic': false, 'link.bandwidthMbps': 200 };
     const copyNs = ((64 * 1048576 + CPU_STATE_BYTES) / streamBytesPerS(200)) * 1e9;
     const r = runScenario({ engine: 'migration', workload: 'synthetic', params });
-    expect(Math.abs((r.metrics.downtimeMs as number) - (FIXED_NS + copyNs + 0.1e6) / 1e6)).toBeLessThan(1e-5); // + link.latencyMs
+    expect(Math.abs(r.metrics.downtimeMs! - (FIXED_NS + copyNs + 0.1e6) / 1e6)).toBeLessThan(1e-5); // + link.latencyMs
   });
 });
 
@@ -100,7 +100,7 @@ describe('qemu auto-converge', () => {
     expect(r.invariants.memoryConsistent).toBe(true);
     // Each record shows the throttle its round ran under: none at first, then 20 %, then +10 % steps.
     const live = r.series.rounds!.filter((x) => !x.final);
-    const throttles = live.map((x) => Math.round(x.throttlePct as number));
+    const throttles = live.map((x) => Math.round(x.throttlePct));
     expect(throttles[0]).toBe(0);
     const steps = throttles.map((t, i) => (i === 0 ? 0 : t - throttles[i - 1]!)).filter((d) => d !== 0);
     expect(steps[0]).toBe(20);
@@ -110,7 +110,7 @@ describe('qemu auto-converge', () => {
     // here (each round is shorter than 1 s), unlike a step per round.
     const stepRounds = throttles.map((t, i) => (i > 0 && t !== throttles[i - 1] ? i : -1)).filter((i) => i >= 0);
     for (let k = 1; k < stepRounds.length; k++) {
-      const gapS = (live[stepRounds[k]!]!.startS as number) - (live[stepRounds[k - 1]!]!.startS as number);
+      const gapS = live[stepRounds[k]!]!.startS - live[stepRounds[k - 1]!]!.startS;
       expect(gapS).toBeGreaterThan(2);
     }
     // The last live round ran throttled (the throttle is lifted when the VM resumes on the target).
@@ -168,7 +168,7 @@ describe('disk pre-copy (migration.disk=true)', () => {
     expect(disk.length).toBeGreaterThan(1);
     expect(disk[0]!.pages).toBe(64 * 256); // round 1: every block
     expect(disk[1]!.pages).toBeGreaterThan(0); // blocks written meanwhile are sent again
-    expect(r.metrics.sentMiB as number).toBeGreaterThan(64 + 32);
+    expect(r.metrics.sentMiB).toBeGreaterThan(64 + 32);
     // Some dirty blocks were left for the stop phase.
     expect(r.series.rounds!.at(-1)!.final).toBe(true);
   });
@@ -177,7 +177,7 @@ describe('disk pre-copy (migration.disk=true)', () => {
     const r = runPreset(diskWriter, { 'migration.startAtS': 2 });
     expect(r.invariants.diskConsistent).toBeUndefined();
     expect(r.series.rounds!.every((x) => x.resource === 'memory')).toBe(true);
-    expect(r.metrics.sentMiB as number).toBeLessThan(64);
+    expect(r.metrics.sentMiB).toBeLessThan(64);
   });
 });
 
@@ -233,6 +233,6 @@ describe('failures during a migration', () => {
     const cut = runScenario({ engine: 'migration', workload: 'synthetic', params: { ...p, 'faults.linkDownAtS': 2.1, 'faults.linkDownForS': 3 } });
     expect(cut.metrics.migrationCompleted).toBe(true);
     expect(cut.invariants.memoryConsistent).toBe(true);
-    expect((cut.metrics.downtimeMs as number) - (ok.metrics.downtimeMs as number)).toBeGreaterThan(2900);
+    expect(cut.metrics.downtimeMs! - ok.metrics.downtimeMs!).toBeGreaterThan(2900);
   });
 });

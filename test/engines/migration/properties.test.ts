@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ARP_REDIRECT_NS, DOM0_CPU_NS_PER_BYTE, BITS_PER_MIBIT, CPU_STATE_BYTES, POLICY_NAMES, SOURCE_SUSPEND_NS, TARGET_STARTUP_NS, stopRule, resolvePolicy, type RoundOutcome } from '../../../lib/engines/migration/index.js';
 import { runScenario } from '../../../lib/scenario/index.js';
-import type { RunResult } from '../../../lib/scenario/index.js';
+import type { EngineRunResult } from '../../../lib/scenario/index.js';
 import { Params } from '../../../lib/params/index.js';
 import { CLIENT_NIC_LATENCY_MS } from '../../../lib/net/index.js';
 
@@ -16,7 +16,7 @@ import { CLIENT_NIC_LATENCY_MS } from '../../../lib/net/index.js';
 const LOCALITIES = ['uniform', 'hotcold', 'zipf', 'sequential'] as const;
 
 /** Re-derive, from the published rounds, what the stop rule saw after each live round. */
-function checkStopRule(r: RunResult): void {
+function checkStopRule(r: EngineRunResult<'migration'>): void {
   const rounds = r.series.rounds!.filter((x) => x.resource === 'memory');
   const live = rounds.filter((x) => !x.final);
   const policy = resolvePolicy(new Params(r.params));
@@ -24,27 +24,27 @@ function checkStopRule(r: RunResult): void {
   let total = 0;
   const history: number[] = [];
   live.forEach((x, i) => {
-    total += x.pages as number;
-    history.push(x.dirtyPages as number);
-    const dur = (x.durationMs as number) / 1000;
+    total += x.pages;
+    history.push(x.dirtyPages);
+    const dur = x.durationMs / 1000;
     const outcome: RoundOutcome = {
-      round: x.round as number,
-      sentPages: x.pages as number,
-      skippedPages: x.skippedPages as number,
-      prevSentPages: i === 0 ? pages : (live[i - 1]!.pages as number),
+      round: x.round,
+      sentPages: x.pages,
+      skippedPages: x.skippedPages,
+      prevSentPages: i === 0 ? pages : live[i - 1]!.pages,
       totalSentPages: total,
       memoryPages: pages,
       atRateCap: policy.maxRateMbps !== undefined && (x.rateLimitMbps as number) >= policy.maxRateMbps,
-      pendingPages: x.dirtyPages as number,
-      pendingBytes: (x.dirtyPages as number) * 4096,
-      measuredBytesPerS: dur > 0 ? (x.bytes as number) / dur : 0,
+      pendingPages: x.dirtyPages,
+      pendingBytes: x.dirtyPages * 4096,
+      measuredBytesPerS: dur > 0 ? x.bytes / dur : 0,
       pendingHistory: [...history],
     };
     const rule = stopRule(policy, outcome);
     if (i < live.length - 1) expect(rule, `round ${i + 1} of ${live.length} should not stop`).toBeNull();
     else if (r.metrics.migrationCompleted) expect(rule, 'the last live round should stop').not.toBeNull();
   });
-  if (policy.maxRounds !== undefined) expect(r.metrics.rounds as number).toBeLessThanOrEqual(policy.maxRounds);
+  if (policy.maxRounds !== undefined) expect(r.metrics.rounds).toBeLessThanOrEqual(policy.maxRounds);
 }
 
 describe('migration properties', () => {
@@ -100,21 +100,21 @@ describe('migration properties', () => {
         });
         expect(r.invariants.memoryConsistent).toBe(true);
         expect(r.metrics.sentFactor).toBe(1);
-        const pagesSent = r.series.rounds!.reduce((a, x) => a + (x.pages as number), 0);
+        const pagesSent = r.series.rounds!.reduce((a, x) => a + x.pages, 0);
         expect(pagesSent).toBe(memoryMiB * 256);
         if (policy === 'qemu') {
           // QEMU switches over once what is left of its first pass fits in bandwidth × 300 ms: the
           // rest goes in the stop phase, unthrottled (8-byte page headers included).
           const rows = r.series.rounds!;
-          const measured = ((rows[0]!.measuredMbps as number) * 1e6) / 8;
-          const lastBytes = (r.metrics.lastRoundKiB as number) * 1024;
+          const measured = (rows[0]!.measuredMbps! * 1e6) / 8;
+          const lastBytes = r.metrics.lastRoundKiB! * 1024;
           // (A guest sent within the first 100-ms window has no threshold yet: it completes with nothing left.)
           expect(lastBytes).toBeLessThan(measured > 0 ? measured * 0.3 + 1 : 1);
           const goodput = (mbps * 1e6 * 0.94) / 8;
           const demand = Math.min(1, (goodput * DOM0_CPU_NS_PER_BYTE) / 1e9);
           const cpu = demand <= 0.99 ? goodput : (0.99 * 1e9) / DOM0_CPU_NS_PER_BYTE;
           const stopNs = ((lastBytes + CPU_STATE_BYTES) / cpu) * 1e9 + CLIENT_NIC_LATENCY_MS * 1e6;
-          expect(r.metrics.downtimeMs as number).toBeCloseTo((SOURCE_SUSPEND_NS + stopNs + TARGET_STARTUP_NS + ARP_REDIRECT_NS) / 1e6, 3);
+          expect(r.metrics.downtimeMs).toBeCloseTo((SOURCE_SUSPEND_NS + stopNs + TARGET_STARTUP_NS + ARP_REDIRECT_NS) / 1e6, 3);
         } else if (policy !== 'stop-and-copy') {
           expect(r.metrics.lastRoundKiB).toBe(0);
           // The stop phase carries only the CPU state, at the stream's rate.
@@ -126,7 +126,7 @@ describe('migration properties', () => {
           const cpu = demand <= 0.99 ? want : (0.99 * 1e9) / DOM0_CPU_NS_PER_BYTE;
           // …plus the NIC's latency: the stop phase waits for the last byte to arrive.
           const cpuStateNs = (CPU_STATE_BYTES / cpu) * 1e9 + CLIENT_NIC_LATENCY_MS * 1e6;
-          expect(r.metrics.downtimeMs as number).toBeCloseTo((SOURCE_SUSPEND_NS + cpuStateNs + TARGET_STARTUP_NS + ARP_REDIRECT_NS) / 1e6, 5);
+          expect(r.metrics.downtimeMs).toBeCloseTo((SOURCE_SUSPEND_NS + cpuStateNs + TARGET_STARTUP_NS + ARP_REDIRECT_NS) / 1e6, 5);
         }
       }),
       { numRuns: 30, seed: 7 },

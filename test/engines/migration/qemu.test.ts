@@ -8,7 +8,6 @@ import { resolveRunParams, runScenario } from '../../../lib/scenario/index.js';
 
 const MS = 1e6;
 const MIB = 1048576;
-type Row = Record<string, number | boolean | string | null>;
 
 describe('QEMU 7.2 mechanisms', () => {
   it('bandwidth is measured over windows of at least 100 ms; the threshold is bandwidth × downtime-limit (0 before the first window)', () => {
@@ -90,20 +89,20 @@ describe('the qemu policy in a run', () => {
       seed: 2,
     });
     expect(r.metrics.migrationCompleted).toBe(true);
-    const rows = r.series.rounds as Row[];
+    const rows = r.series.rounds!;
     const live = rows.filter((x) => x.final === false);
     const final = rows.at(-1)!;
     expect(final.stopReason).toBe('downtimeLimit');
     // Round 1 did not send all of memory: the sync came once the rest was below bandwidth × 300 ms.
-    expect(live[0]!.pages as number).toBeLessThan(65536);
-    const threshold1 = (((live[0]!.measuredMbps as number) * 1e6) / 8) * 0.3;
-    expect((65536 - (live[0]!.pages as number)) * 4096).toBeLessThan(threshold1);
+    expect(live[0]!.pages).toBeLessThan(65536);
+    const threshold1 = ((live[0]!.measuredMbps! * 1e6) / 8) * 0.3;
+    expect((65536 - live[0]!.pages) * 4096).toBeLessThan(threshold1);
     // …but not much earlier: one more step (1024 pages) would have been above it.
-    expect((65536 - (live[0]!.pages as number) + 1024) * 4096).toBeGreaterThanOrEqual(threshold1);
+    expect((65536 - live[0]!.pages + 1024) * 4096).toBeGreaterThanOrEqual(threshold1);
     // The final copy carries what was pending at the last sync, below that sync's threshold.
     const last = live.at(-1)!;
     expect(final.pages).toBe(last.dirtyPages);
-    expect((last.dirtyPages as number) * 4096).toBeLessThan((((last.measuredMbps as number) * 1e6) / 8) * 0.3);
+    expect(last.dirtyPages * 4096).toBeLessThan(((last.measuredMbps! * 1e6) / 8) * 0.3);
     expect(r.invariants.memoryConsistent).toBe(true);
   });
 
@@ -118,12 +117,12 @@ describe('the qemu policy in a run', () => {
       },
       seed: 2,
     });
-    const rows = r.series.rounds as Row[];
+    const rows = r.series.rounds!;
     const round1 = rows[0]!;
     const cap = 128 * MIB;
-    expect(((round1.bytes as number) / ((round1.durationMs as number) / 1e3))).toBeCloseTo(cap, -4); // within 10 kB/s
+    expect(round1.bytes / (round1.durationMs / 1e3)).toBeCloseTo(cap, -4); // within 10 kB/s
     const final = rows.at(-1)!;
-    const rate = (final.bytes as number) / ((final.durationMs as number) / 1e3);
+    const rate = final.bytes / (final.durationMs / 1e3);
     expect(rate).toBeGreaterThan(5 * cap); // at the link's 1.175 GB/s, less the suspend and CPU state
   });
 
@@ -135,9 +134,9 @@ describe('the qemu policy in a run', () => {
       seed: 3,
     });
     expect(r.metrics.migrationCompleted).toBe(true);
-    const live = (r.series.rounds as Row[]).filter((x) => x.final === false);
+    const live = r.series.rounds!.filter((x) => x.final === false);
     // Replay ram.c's migration_trigger_throttle over each sync (a row's end), in seconds and bytes.
-    let periodStart = live[0]!.startS as number;
+    let periodStart = live[0]!.startS;
     let bytesPrev = 0;
     let bytes = 0;
     let dirty = 0;
@@ -146,10 +145,10 @@ describe('the qemu policy in a run', () => {
     let steps = 0;
     for (let i = 0; i < live.length; i++) {
       const row = live[i]!;
-      expect(Math.round(row.throttlePct as number)).toBe(throttle);
-      bytes += row.bytes as number;
-      dirty += row.newDirtyPages as number;
-      const t = (row.startS as number) + (row.durationMs as number) / 1e3;
+      expect(Math.round(row.throttlePct)).toBe(throttle);
+      bytes += row.bytes;
+      dirty += row.newDirtyPages!;
+      const t = row.startS + row.durationMs / 1e3;
       if (t > periodStart + 1) {
         if (dirty * 4096 > 0.5 * (bytes - bytesPrev) && ++high >= 2) {
           high = 0;

@@ -43,7 +43,7 @@ describe('migration: memoryConsistent at the switch', () => {
     it(`holds when every round copies what it sends (${policy})`, () => {
       const r = run(policy);
       expect(r.metrics.migrationCompleted).toBe(true);
-      expect(r.metrics.rounds as number).toBeGreaterThan(2);
+      expect(r.metrics.rounds).toBeGreaterThan(2);
       expect(r.invariants.memoryConsistent).toBe(true);
     });
 

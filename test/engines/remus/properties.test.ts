@@ -47,7 +47,7 @@ describe('remus + kvstore: a primary crash at a random time', () => {
     for (const crash of [1.1, 1.6, 2.3]) {
       const o = remusRun('kvstore', { 'faults.primaryCrashAtS': crash, 'run.durationS': 4, 'remus.netBuffering': false });
       if (!o.invariants.noLostOutput) violations++;
-      expect((o.metrics.lostOutputs as number) > 0).toBe(!o.invariants.noLostOutput);
+      expect(o.metrics.lostOutputs > 0).toBe(!o.invariants.noLostOutput);
     }
     expect(violations).toBeGreaterThan(0);
   }, 60_000);

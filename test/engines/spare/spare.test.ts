@@ -1,14 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { inputErrorField } from '../../params/input-error-field.js';
+import type { ResourceMetrics } from '../../../lib/engines/resources.js';
+import type { SpareMetrics } from '../../../lib/engines/spare/metrics.js';
 import { faultSchedule } from '../../../lib/faults/index.js';
 import { buildRun, getEngine, resolveRunParams, runScenario, simulate, type SimulationOutcome } from '../../../lib/scenario/index.js';
 import { getWorkload } from '../../../workloads/index.js';
 
+/** A run of `spare` (or `active`) without its twin: the resources either reports, and SPARE's own metrics when it is SPARE. */
+type SpareOutcome = SimulationOutcome & { readonly metrics: SimulationOutcome['metrics'] & ResourceMetrics & Partial<SpareMetrics> };
+
 /** A short spare run in a small VM (the store needs ≈ 2 MiB), alone (no twins): what the property tests use. */
-function spareAlone(params: Record<string, number | string | boolean>, seed = 1, engine = 'spare'): SimulationOutcome {
+function spareAlone(params: Record<string, number | string | boolean>, seed = 1, engine: 'spare' | 'active' = 'spare'): SpareOutcome {
   const p = resolveRunParams(engine, 'kvstore', { 'vm.memoryMiB': 4, ...(engine === 'active' ? { 'vm.netBufferMiB': 0 } : {}), 'run.durationS': 1.2, 'workload.rmwProportion': 0.2, 'workload.clients': 4, ...params });
-  return simulate(getEngine(engine), getWorkload('kvstore'), p, seed, faultSchedule(p, p.num('run.durationS')));
+  return simulate(getEngine(engine), getWorkload('kvstore'), p, seed, faultSchedule(p, p.num('run.durationS'))) as SpareOutcome;
 }
 
 type Rec = Record<string, number | string | boolean | null>;
@@ -21,13 +26,13 @@ describe('engine spare', { timeout: 300_000 }, () => {
     expect(r.metrics.opsCompleted as number).toBeGreaterThan(500);
     // An update point every 200 ms before the end; every one decided before the end is accepted.
     expect(r.metrics.updates).toBe(10);
-    expect(r.metrics.updatesAccepted as number).toBeGreaterThanOrEqual(9);
+    expect(r.metrics.updatesAccepted).toBeGreaterThanOrEqual(9);
     expect(r.metrics.updatePointsSkipped).toBe(0);
-    expect(r.metrics.updatePagesMean as number).toBeGreaterThan(0);
+    expect(r.metrics.updatePagesMean).toBeGreaterThan(0);
     expect(r.metrics).not.toHaveProperty('activationMs');
     // Savings against the active twin (2f + 1 = 3 running replicas): CPU saved, memory not (four VMs against three).
-    expect(r.metrics.resourceSavingsPct as number).toBeGreaterThan(0);
-    expect(r.metrics.memorySavingsPct as number).toBeCloseTo(-100 / 3, 0);
+    expect(r.metrics.resourceSavingsPct).toBeGreaterThan(0);
+    expect(r.metrics.memorySavingsPct).toBeCloseTo(-100 / 3, 0);
     expect(r.series.replicas![0]).toEqual({ timeS: 0, active: 2, passive: 2 });
   });
 
@@ -61,16 +66,16 @@ describe('engine spare', { timeout: 300_000 }, () => {
     for (let i = 1; i < t.length; i++) expect(t[i]).toBeGreaterThanOrEqual(t[i - 1]!);
     // The unpause (remus-2008: 1 ms) comes first, then re-execution of the requests since the last update.
     expect((a.unpausedAtS as number) - (a.suspectedAtS as number)).toBeCloseTo(0.001, 6);
-    expect(r.metrics.activationMs as number).toBeGreaterThan(1);
+    expect(r.metrics.activationMs).toBeGreaterThan(1);
     // A new shadow is made from verified state (stock Xen restore: 550 ms) off the request path.
     expect((a.replacedAtS as number) - (a.decidedAtS as number)).toBeGreaterThan(0.55);
-    expect(r.metrics.faultLatencyMs as number).toBeGreaterThan(0);
+    expect(r.metrics.faultLatencyMs).toBeGreaterThan(0);
     expect(r.series.replicas!.at(-1)).toMatchObject({ active: 2, passive: 2 });
   });
 
   it('activation time grows with the update interval (more requests to re-execute) and with the host’s unpause cost', () => {
     const act = (params: Record<string, number | string>): number =>
-      spareAlone({ 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.95, 'run.durationS': 1.2, 'workload.clients': 8, ...params }).metrics.activationMs as number;
+      spareAlone({ 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.95, 'run.durationS': 1.2, 'workload.clients': 8, ...params }).metrics.activationMs!;
     const short = act({ 'spare.updateIntervalMs': 100 });
     const long = act({ 'spare.updateIntervalMs': 1000 });
     expect(long).toBeGreaterThan(2 * short);
@@ -135,7 +140,7 @@ describe('engine spare', { timeout: 300_000 }, () => {
     const params = { 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'corrupt-state', 'faults.byzantineAtS': 0.3, 'faults.vmCrashAtS': 2.6, 'run.durationS': 3.5 };
     const renewed = spareAlone({ ...params, 'spare.recoveryIntervalS': 0.5 });
     const recs = renewed.series.recoveries as Rec[];
-    expect(renewed.metrics.recoveries as number).toBeGreaterThanOrEqual(3);
+    expect(renewed.metrics.recoveries).toBeGreaterThanOrEqual(3);
     expect(recs.slice(0, 3).map((x) => x.host)).toEqual([0, 1, 0]);
     // Two faults 2.3 s apart, every rotation window (f + 1) × 0.5 s = 1 s: the bound held.
     expect(renewed.invariants).toMatchObject({ faultBoundHeld: true, noWrongReply: true, shadowsConsistent: true });
@@ -164,7 +169,7 @@ describe('engine spare', { timeout: 300_000 }, () => {
       return { out, hit };
     };
     const clean = run(false).out;
-    expect(clean.metrics.recoveries as number).toBeGreaterThanOrEqual(2);
+    expect(clean.metrics.recoveries).toBeGreaterThanOrEqual(2);
     expect(clean.invariants.shadowsConsistent).toBe(true);
     // The two shadows of the start and the two the recoveries made.
     expect(clean.metrics.shadowsChecked).toBe(4);
@@ -177,17 +182,17 @@ describe('engine spare', { timeout: 300_000 }, () => {
     for (const f of [1, 2]) {
       const base = { 'spare.f': f, 'run.durationS': 1, 'workload.clients': 6, 'spare.recoveryIntervalS': 0 };
       const active = spareAlone({ 'active.f': f, 'run.durationS': 1, 'workload.clients': 6 }, 1, 'active').metrics;
-      const ratio = (interval: number): number => (spareAlone({ ...base, 'spare.updateIntervalMs': interval }).metrics.cpuSeconds as number) / (active.cpuSeconds as number);
+      const ratio = (interval: number): number => spareAlone({ ...base, 'spare.updateIntervalMs': interval }).metrics.cpuSeconds / active.cpuSeconds;
       const frequent = ratio(20);
       const rareRun = spareAlone({ ...base, 'spare.updateIntervalMs': 60_000 }).metrics;
-      const rare = (rareRun.cpuSeconds as number) / (active.cpuSeconds as number);
+      const rare = rareRun.cpuSeconds / active.cpuSeconds;
       const target = (f + 1) / (2 * f + 1);
       expect(frequent).toBeGreaterThan(rare);
       // Within 10 % of it: replica-manager messages grow faster than the hosts (every RM talks to
       // every other), so with no update at all SPARE's share is a little below (f + 1)/(2f + 1).
       expect(Math.abs(rare / target - 1)).toBeLessThan(0.1);
       expect(frequent / rare).toBeGreaterThan(1.3);
-      const mem = (rareRun.memoryGiBSeconds as number) / (active.memoryGiBSeconds as number);
+      const mem = rareRun.memoryGiBSeconds / active.memoryGiBSeconds;
       // 2(f + 1) VMs hold memory against 2f + 1: paused shadows keep their RAM.
       expect(mem).toBeCloseTo((2 * f + 2) / (2 * f + 1), 2);
     }
