@@ -1,6 +1,7 @@
 import { faultSchedule } from '../faults/index.js';
 import { InputError, resolveParams, type Params } from '../params/index.js';
 import { MODEL_VERSION } from '../version.js';
+import { withRecycledArrays } from '../vm/index.js';
 import { getWorkload, type WorkloadPreset } from '../../workloads/index.js';
 import { checkRunCombination } from './checks.js';
 import { COMMON_PARAMS } from './common-params.js';
@@ -48,6 +49,11 @@ export function validateRequest(req: RunRequest): void {
  * input before anything runs. Only `metrics.wallMs` depends on the machine.
  */
 export function runScenario(req: RunRequest): RunResult {
+  // A RunResult is plain data, so no page-state array outlives the run: they can be recycled.
+  return withRecycledArrays(() => runScenarioOnce(req));
+}
+
+function runScenarioOnce(req: RunRequest): RunResult {
   const t0 = performance.now(); // wall time, reported as wallMs only
   const seed = checkSeed(req.seed ?? 1);
   const engine = getEngine(req.engine);

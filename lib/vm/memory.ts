@@ -1,4 +1,5 @@
 import { DirtyLog } from './dirty-log.js';
+import { zeroedUint32 } from './recycle.js';
 
 /** Page size of the emulated guests: 4 KiB, as on x86 (`vm.pageKiB`). */
 export const DEFAULT_PAGE_BYTES = 4096;
@@ -48,7 +49,7 @@ export class PageMemory {
     if (!(Number.isInteger(opts.pages) && opts.pages > 0)) throw new Error(`bad page count ${opts.pages}`);
     this.pages = opts.pages;
     this.pageBytes = opts.pageBytes ?? DEFAULT_PAGE_BYTES;
-    this.versions = new Uint32Array(this.pages);
+    this.versions = zeroedUint32(this.pages);
     this.bytes = opts.contentBacked ? new Uint8Array(this.pages * this.pageBytes) : null;
     this.dirty = new DirtyLog(this.pages);
     this.zeroFrom = this.pages;
