@@ -59,7 +59,7 @@ export class DirtyLog {
    * for the w bitmap words they touch (`readSorted`).
    */
   readAndClear(): Int32Array {
-    const out = new Int32Array(this.n);
+    const out = zeroedInt32(this.n);
     this.readSorted(out, true);
     this.n = 0;
     return out;

@@ -25,16 +25,21 @@ let scope: Recyclable[] | null = null;
 
 function take<T extends Recyclable>(kind: 'u32' | 'i32', length: number, make: (n: number) => T): T {
   if (scope === null || length * 4 < MIN_BYTES) return make(length);
-  const list = free.get(`${kind}:${length}`);
-  const a = list?.pop() as T | undefined;
+  // Free lists by power-of-two capacity, so lengths that vary from run to run (a round's dirty
+  // pages) still find an array; a shorter length gets a view of its first elements.
+  const capacity = 2 ** Math.ceil(Math.log2(length));
+  const base = free.get(`${kind}:${capacity}`)?.pop() as T | undefined;
   let out: T;
-  if (a === undefined) out = make(length);
-  else {
-    freeBytes -= a.byteLength;
-    a.fill(0);
-    out = a;
+  if (base === undefined) {
+    const fresh = make(capacity);
+    scope.push(fresh);
+    out = capacity === length ? fresh : (fresh.subarray(0, length) as T);
+  } else {
+    freeBytes -= base.byteLength;
+    scope.push(base);
+    out = capacity === length ? base : (base.subarray(0, length) as T);
+    out.fill(0);
   }
-  scope.push(out);
   return out;
 }
 
@@ -63,7 +68,7 @@ export function withRecycledArrays<T>(fn: () => T): T {
     scope = null;
     for (const a of mine) {
       if (freeBytes + a.byteLength > MAX_FREE_BYTES) continue;
-      const key = `${a instanceof Uint32Array ? 'u32' : 'i32'}:${a.length}`;
+      const key = `${a instanceof Uint32Array ? 'u32' : 'i32'}:${a.length}`; // a power of two
       let list = free.get(key);
       if (list === undefined) free.set(key, (list = []));
       list.push(a);

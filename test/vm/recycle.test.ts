@@ -55,3 +55,23 @@ describe('withRecycledArrays', () => {
     expect(again).toEqual(first);
   });
 });
+
+describe('withRecycledArrays and lengths', () => {
+  it('a shorter length reuses a larger array as a zeroed view of exactly that length', () => {
+    let base: Int32Array | undefined;
+    withRecycledArrays(() => {
+      const log = new DirtyLog(PAGES);
+      log.markAll();
+      base = log.readAndClear();
+      expect(base.length).toBe(PAGES);
+    });
+    withRecycledArrays(() => {
+      const log = new DirtyLog(PAGES);
+      for (let p = 0; p < 40_000; p++) log.mark(p);
+      const out = log.readAndClear();
+      expect(out.length).toBe(40_000);
+      expect(out.buffer.byteLength).toBe(base!.buffer.byteLength); // a view of a 65,536-entry array
+      expect(out.every((p, i) => p === i)).toBe(true);
+    });
+  });
+});
