@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import type { RunRequest } from '../scenario/result.js';
 import type { PointOutcome } from './row.js';
 import { compiledUrl, type ResolvedRunner } from './runner.js';
-import type { WorkerTask } from './worker.js';
+import type { WorkerData, WorkerTask } from './worker.js';
 
 /** How long a worker may take to start and load the runner before a point's limit applies anyway. */
 const STARTUP_ALLOWANCE_MS = 60_000;
@@ -29,7 +29,8 @@ export class PointPool {
       throw new Error(`sweep worker ${fileURLToPath(workerUrl)} is missing — run \`npm run build\` first`);
     // min = max: no thread start-up in the middle of a sweep, and an aborted (killed) worker is
     // replaced at once.
-    this.piscina = new Piscina({ filename: workerUrl.href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    const workerData: WorkerData = { preload: { module: runner.href, exportName: runner.exportName } };
+    this.piscina = new Piscina({ filename: workerUrl.href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
   }
 
   /**
