@@ -5,7 +5,7 @@ import { Piscina } from 'piscina';
 import type { RunRequest } from '../scenario/result.js';
 import type { PointOutcome } from './row.js';
 import { compiledUrl, type ResolvedRunner } from './runner.js';
-import type { WorkerTask } from './worker.js';
+import type { WorkerData, WorkerTask } from './worker.js';
 
 /** How long a worker may take to start and load the runner before a point's limit applies anyway. */
 const STARTUP_ALLOWANCE_MS = 60_000;
@@ -29,7 +29,8 @@ export class PointPool {
       throw new Error(`sweep worker ${fileURLToPath(workerUrl)} is missing — run \`npm run build\` first`);
     // min = max: no thread start-up in the middle of a sweep, and an aborted (killed) worker is
     // replaced at once.
-    this.piscina = new Piscina({ filename: workerUrl.href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 });
+    const workerData: WorkerData = { preload: { module: runner.href, exportName: runner.exportName } };
+    this.piscina = new Piscina({ filename: workerUrl.href, minThreads: threads, maxThreads: threads, idleTimeout: 60_000, workerData });
   }
 
   /**
@@ -48,19 +49,23 @@ export class PointPool {
     };
     // The limit counts from the moment the worker calls the runner, so a thread that is still
     // starting (after a timeout replaced it, on a loaded machine) does not eat a point's time.
-    // A backstop from dispatch covers a worker that never gets that far.
-    const { port1, port2 } = new MessageChannel();
+    // A backstop from dispatch covers a worker that never gets that far. Without a limit no port
+    // is needed: a channel per point costs more than a short point itself.
+    const channel = timeLimitMs === undefined ? undefined : new MessageChannel();
     let timer: NodeJS.Timeout | undefined;
     const backstop = timeLimitMs === undefined ? undefined : setTimeout(expire, timeLimitMs + STARTUP_ALLOWANCE_MS);
-    port1.once('message', () => {
+    channel?.port1.once('message', () => {
       start = performance.now();
       if (timeLimitMs !== undefined) timer = setTimeout(expire, timeLimitMs);
     });
     const onStop = (): void => ac.abort();
     signal?.addEventListener('abort', onStop, { once: true });
     try {
-      const task: WorkerTask = { module: this.runner.href, exportName: this.runner.exportName, request, started: port2 };
-      return await this.piscina.run(task, { signal: ac.signal, transferList: [port2] });
+      const task: WorkerTask =
+        channel === undefined
+          ? { module: this.runner.href, exportName: this.runner.exportName, request }
+          : { module: this.runner.href, exportName: this.runner.exportName, request, started: channel.port2 };
+      return await this.piscina.run(task, channel === undefined ? { signal: ac.signal } : { signal: ac.signal, transferList: [channel.port2] });
     } catch (e) {
       const wallMs = performance.now() - start;
       if (timedOut) return { status: 'timeout', wallMs, error: `exceeded the time limit of ${(timeLimitMs! / 1000).toString()} s` };
@@ -69,7 +74,7 @@ export class PointPool {
     } finally {
       clearTimeout(timer);
       clearTimeout(backstop);
-      port1.close();
+      channel?.port1.close();
       signal?.removeEventListener('abort', onStop);
     }
   }

@@ -103,6 +103,24 @@ export async function sweep(specInput: SweepSpecInput | SweepSpec | string, opts
   const all = expandSpec(spec);
   const mine = all.filter((p) => inShard(p.index, shard));
   const runner = resolveRunner(opts.runner);
+  // The workers start (and load the runner) while this thread checks the points and opens the store.
+  const pool = mine.length > 0 && !(opts.signal?.aborted ?? false) ? new PointPool(Math.min(workers, mine.length), runner) : undefined;
+  try {
+    return await sweepWith(spec, all, mine, shard, runner, pool, opts);
+  } finally {
+    await pool?.destroy();
+  }
+}
+
+async function sweepWith(
+  spec: SweepSpec,
+  all: readonly SweepPoint[],
+  mine: readonly SweepPoint[],
+  shard: Shard | undefined,
+  runner: ResolvedRunner,
+  pool: PointPool | undefined,
+  opts: SweepOptions,
+): Promise<SweepRow[]> {
   if (opts.preflight !== false) await preflight(runner, mine.map((p) => pointRequest(spec, p)));
 
   const manifest: SweepManifest = {
@@ -128,7 +146,7 @@ export async function sweep(specInput: SweepSpecInput | SweepSpec | string, opts
       spec.replicates,
       all,
     );
-    const fresh = await runPoints(spec, pending, workers, runner, opts, done.size, (row) => {
+    const fresh = await runPoints(spec, pending, pool, opts, done.size, (row) => {
       store?.append(row);
       done.set(row.id, row);
     });
@@ -144,8 +162,7 @@ export async function sweep(specInput: SweepSpecInput | SweepSpec | string, opts
 async function runPoints(
   spec: SweepSpec,
   pending: readonly SweepPoint[],
-  workers: number,
-  runner: ResolvedRunner,
+  pool: PointPool | undefined,
   opts: SweepOptions,
   skipped: number,
   record: (row: SweepRow) => void,
@@ -165,9 +182,8 @@ async function runPoints(
   };
   report();
   if (signal?.aborted) return false;
-  if (pending.length === 0) return true;
-  const threads = Math.min(workers, pending.length);
-  const pool = new PointPool(threads, runner);
+  if (pending.length === 0 || pool === undefined) return true;
+  const threads = Math.min(pool.threads, pending.length);
   const timeLimitMs = spec.timeLimitS === undefined ? undefined : spec.timeLimitS * 1000;
   // One stop for the caller's signal and for a failure of our own (a store that cannot be
   // written, a throwing onProgress): every lane winds down before the sweep settles, so nothing
@@ -202,7 +218,6 @@ async function runPoints(
     await Promise.all(Array.from({ length: threads }, lane));
   } finally {
     signal?.removeEventListener('abort', onAbort);
-    await pool.destroy();
   }
   if (failure !== undefined) throw failure.error;
   return !(signal?.aborted ?? false) || done === pending.length;

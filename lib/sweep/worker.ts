@@ -3,7 +3,7 @@
  * point and reports a plain outcome. Errors are caught here and returned as values so the row
  * carries the runner's message, whatever the error's class.
  */
-import type { MessagePort } from 'node:worker_threads';
+import { workerData, type MessagePort } from 'node:worker_threads';
 import type { RunRequest, RunResult } from '../scenario/result.js';
 import type { PointOutcome } from './row.js';
 
@@ -34,6 +34,15 @@ function load(module: string, exportName: string): Promise<RunnerFn> {
   }
   return fn;
 }
+
+/** What the pool passes each thread: the runner to load as soon as the thread starts. */
+export interface WorkerData {
+  readonly preload?: { readonly module: string; readonly exportName: string };
+}
+
+// Load the runner while the first point is still on its way; a failure surfaces with that point.
+const preload = (workerData as WorkerData | null | undefined)?.preload;
+if (preload !== undefined) load(preload.module, preload.exportName).catch(() => undefined);
 
 export function errorMessage(e: unknown): string {
   if (e instanceof Error) return e.name === 'Error' || e.name === '' ? e.message : `${e.name}: ${e.message}`;

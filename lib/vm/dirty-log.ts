@@ -1,3 +1,5 @@
+import { zeroedInt32, zeroedUint32 } from './recycle.js';
+
 /**
  * A dirty log over `size` units (pages or disk blocks): a bitmap for O(1) tests plus a list of the
  * dirty indices, so reading and clearing the set costs O(dirty), not O(size) — as Xen's
@@ -14,8 +16,8 @@ export class DirtyLog {
 
   constructor(size: number) {
     this.size = size;
-    this.bits = new Uint32Array((size + 31) >>> 5);
-    this.list = new Int32Array(Math.min(size, 1024));
+    this.bits = zeroedUint32((size + 31) >>> 5);
+    this.list = zeroedInt32(Math.min(size, 1024));
     this.seen = new Uint32Array((this.bits.length + 31) >>> 5);
     this.words = new Int32Array(Math.min(this.bits.length, 64));
   }
@@ -44,7 +46,7 @@ export class DirtyLog {
   /** Mark every unit dirty (stop-and-copy of everything, or round 1 of a pre-copy). */
   markAll(): void {
     this.clear();
-    if (this.list.length < this.size) this.list = new Int32Array(this.size);
+    if (this.list.length < this.size) this.list = zeroedInt32(this.size);
     for (let i = 0; i < this.size; i++) this.list[i] = i;
     this.bits.fill(0xffffffff);
     const tail = this.size & 31;
@@ -57,7 +59,7 @@ export class DirtyLog {
    * for the w bitmap words they touch (`readSorted`).
    */
   readAndClear(): Int32Array {
-    const out = new Int32Array(this.n);
+    const out = zeroedInt32(this.n);
     this.readSorted(out, true);
     this.n = 0;
     return out;
@@ -130,7 +132,7 @@ export class DirtyLog {
   }
 
   private grow(): void {
-    const next = new Int32Array(Math.min(this.size, Math.max(1024, this.list.length * 2)));
+    const next = zeroedInt32(Math.min(this.size, Math.max(1024, this.list.length * 2)));
     next.set(this.list);
     this.list = next;
   }

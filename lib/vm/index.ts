@@ -1,5 +1,6 @@
 export { DirtyLog } from './dirty-log.js';
 export { PageMemory } from './memory.js';
+export { withRecycledArrays } from './recycle.js';
 export { Disk, type DiskWrite } from './disk.js';
 export { Nic, NIC_RX_RING_SLOTS, type Packet } from './nic.js';
 export { NetBuffers, NET_PAGES_PER_KIB, SOCKET_BUFFER_KIB, TCP_MSS_BYTES, SEGMENTS_PER_ACK, type NetBufferOptions } from './net-buffers.js';

@@ -1,4 +1,5 @@
 import { DirtyLog } from './dirty-log.js';
+import { zeroedUint32 } from './recycle.js';
 
 /** Page size of the emulated guests: 4 KiB, as on x86 (`vm.pageKiB`). */
 export const DEFAULT_PAGE_BYTES = 4096;
@@ -35,6 +36,7 @@ export class PageMemory {
   private extraLogs: DirtyLog[] = [];
   private traps = 0;
   private _writes = 0;
+  private _touchedEnd = 0;
   /**
    * Pages from this one up, as long as the guest has never written them, hold only zeros (memory
    * the guest has not touched since boot). Guests that are not content-backed declare it (their
@@ -47,7 +49,7 @@ export class PageMemory {
     if (!(Number.isInteger(opts.pages) && opts.pages > 0)) throw new Error(`bad page count ${opts.pages}`);
     this.pages = opts.pages;
     this.pageBytes = opts.pageBytes ?? DEFAULT_PAGE_BYTES;
-    this.versions = new Uint32Array(this.pages);
+    this.versions = zeroedUint32(this.pages);
     this.bytes = opts.contentBacked ? new Uint8Array(this.pages * this.pageBytes) : null;
     this.dirty = new DirtyLog(this.pages);
     this.zeroFrom = this.pages;
@@ -76,6 +78,22 @@ export class PageMemory {
 
   get sizeBytes(): number {
     return this.pages * this.pageBytes;
+  }
+
+  /**
+   * One past the highest page that may have been written: every page from here up still has
+   * version 0 and zero bytes. The write, install and copy methods here keep it; code that writes
+   * `versions` or `bytes` directly says so with `touched`. Copies and comparisons of whole images
+   * stop here: pages nobody ever wrote are not even read (on a machine where the first touch of
+   * fresh memory faults, that touch costs more than the copy).
+   */
+  get touchedEnd(): number {
+    return this._touchedEnd;
+  }
+
+  /** Pages below `end` may hold non-zero versions or bytes written directly (see `touchedEnd`). */
+  touched(end: number): void {
+    if (end > this._touchedEnd) this._touchedEnd = Math.min(end, this.pages);
   }
 
   /** Total page writes since creation (every write, trapped or not). */
@@ -129,6 +147,7 @@ export class PageMemory {
   /** One write to `page` (its content changes). */
   write(page: number): void {
     this.versions[page]!++;
+    if (page >= this._touchedEnd) this._touchedEnd = page + 1;
     this._writes++;
     if (this.observer !== null) this.observer.mark(page);
     if (this.extraLogs.length > 0) {
@@ -150,12 +169,14 @@ export class PageMemory {
   /** Writes to `pages[0..n)` in order. */
   writeMany(pages: ArrayLike<number>, n = pages.length): void {
     const versions = this.versions;
+    let top = this._touchedEnd;
     if (this.observer !== null) for (let k = 0; k < n; k++) this.observer.mark(pages[k]!);
     if (this.extraLogs.length > 0) {
       let traps = 0;
       for (let k = 0; k < n; k++) {
         const p = pages[k]!;
         versions[p]!++;
+        if (p >= top) top = p + 1;
         if (this.markExtra(p)) traps++;
       }
       this.traps += traps;
@@ -165,18 +186,25 @@ export class PageMemory {
       for (let k = 0; k < n; k++) {
         const p = pages[k]!;
         versions[p]!++;
+        if (p >= top) top = p + 1;
         if (dirty.mark(p)) traps++;
       }
       this.traps += traps;
     } else {
-      for (let k = 0; k < n; k++) versions[pages[k]!]!++;
+      for (let k = 0; k < n; k++) {
+        const p = pages[k]!;
+        versions[p]!++;
+        if (p >= top) top = p + 1;
+      }
     }
+    this._touchedEnd = top;
     this._writes += n;
   }
 
   /** Writes to the pages [first, first + count). */
   writeRange(first: number, count: number): void {
     const end = first + count;
+    if (count > 0 && end > this._touchedEnd) this._touchedEnd = end;
     if (this.observer !== null) for (let p = first; p < end; p++) this.observer.mark(p);
     if (this.extraLogs.length > 0) {
       let traps = 0;
@@ -217,7 +245,7 @@ export class PageMemory {
     return bytes.slice(offset, offset + length);
   }
 
-  /** A view (no copy) of one page's bytes. */
+  /** A view (no copy) of one page's bytes, for reading (writing through it bypasses `touchedEnd`). */
   pageView(page: number): Uint8Array {
     const bytes = this.requireBytes();
     return bytes.subarray(page * this.pageBytes, (page + 1) * this.pageBytes);
@@ -233,6 +261,7 @@ export class PageMemory {
   /** Install `page` with the given version (and bytes) — how a replica image receives a page. */
   installPage(page: number, version: number, data?: Uint8Array): void {
     this.versions[page] = version;
+    if (page >= this._touchedEnd) this._touchedEnd = page + 1;
     if (this.bytes !== null) {
       if (data === undefined) throw new Error(`content-backed image needs the bytes of page ${page}`);
       this.bytes.set(data, page * this.pageBytes);
@@ -242,6 +271,7 @@ export class PageMemory {
   /** Copy one page (version and bytes) from another memory of the same geometry. */
   copyPageFrom(src: PageMemory, page: number): void {
     this.versions[page] = src.versions[page]!;
+    if (page >= this._touchedEnd) this._touchedEnd = page + 1;
     if (this.bytes !== null && src.bytes !== null) {
       const o = page * this.pageBytes;
       this.bytes.set(src.bytes.subarray(o, o + this.pageBytes), o);
@@ -253,6 +283,7 @@ export class PageMemory {
     const m = new PageMemory({ pages: this.pages, pageBytes: this.pageBytes, contentBacked: this.contentBacked });
     m.zeroFrom = this.zeroFrom;
     m.versions.set(this.versions);
+    m._touchedEnd = this._touchedEnd;
     if (this.bytes !== null) m.bytes!.set(this.bytes);
     return m;
   }

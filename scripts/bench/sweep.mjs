@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// Sweep benchmarks (docs/design.md#benchmarks): sweep.speedup2Workers and sweep.poolOverheadMsPerPoint.
+// Sweep benchmarks (docs/design.md#benchmarks): sweep.speedup2Workers, sweep.poolOverheadMsPerPoint
+// and sweep.vsSimgrid200.pointsPerS (`vmft sweep` of 200 points of the SimGrid-comparison scenario
+// on 2 workers, as a user runs it: a fresh process, start-up, the spec check, the workers' start
+// and the store included).
 // Exports `benchSweep()` → [{ name, value, unit, target, better }]; run standalone it prints them.
 // Needs the build (dist/); standalone it builds when dist is missing.
-import { execSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync, execSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -37,6 +40,45 @@ async function timed(fn) {
   return { value, ms: performance.now() - t0 };
 }
 
+const SWEEP_POINTS = 200;
+const SWEEP_REPEATS = 3;
+
+/** Points per second of `vmft sweep --workers 2` over 200 seeds of the SimGrid-comparison run (median of 3). */
+async function sweepVsSimgridPointsPerS() {
+  const { vmftParams } = await import(pathToFileURL(join(root, 'scripts/bench/vs-simgrid.mjs')).href);
+  const { runScenario } = await import(pathToFileURL(join(root, 'dist/lib/scenario/index.js')).href);
+  // The run ends when the migration does (as in migration.vsSimgrid).
+  const dry = runScenario({ engine: 'migration', workload: 'synthetic', params: vmftParams(90) });
+  const durationS = Math.ceil((1 + dry.metrics.totalTimeS) * 1000) / 1000;
+  const dir = mkdtempSync(join(tmpdir(), 'vmft-bench-sweep200-'));
+  try {
+    const specPath = join(dir, 'spec.json');
+    writeFileSync(specPath, JSON.stringify({ name: 'vs-simgrid-200', engine: 'migration', workload: 'synthetic', params: vmftParams(durationS), replicates: SWEEP_POINTS }));
+    const rates = [];
+    for (let r = 0; r < SWEEP_REPEATS; r++) {
+      const out = join(dir, `store${r}`);
+      const t0 = performance.now();
+      execFileSync(process.execPath, [join(root, 'bin/vmft.js'), 'sweep', specPath, '--workers', '2', '--out', out], { stdio: 'pipe' });
+      const s = (performance.now() - t0) / 1000;
+      const rows = readFileSync(join(out, 'runs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      if (rows.length !== SWEEP_POINTS || rows.some((row) => row.status !== 'ok')) throw new Error('sweep.vsSimgrid200: not every point ran');
+      rates.push(SWEEP_POINTS / s);
+    }
+    rates.sort((a, b) => a - b);
+    return {
+      name: 'sweep.vsSimgrid200.pointsPerS',
+      value: Number(rates[rates.length >> 1].toFixed(1)),
+      unit: 'points/s',
+      target: 100,
+      better: 'higher',
+      spread: [Number(rates[0].toFixed(1)), Number(rates[rates.length - 1].toFixed(1))],
+      load1: Number(loadavg()[0].toFixed(2)),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchSweep({ points = 100, pointMs = 100, trivialPoints = 1000, repeats = 2 } = {}) {
   const { sweep } = await lib();
   // The speedup needs two idle cores: say so when other processes were using one already.
@@ -65,6 +107,7 @@ export async function benchSweep({ points = 100, pointMs = 100, trivialPoints = 
     const inRunner = trivial.value.reduce((s, r) => s + r.wallMs, 0);
     const overhead = (trivial.ms - inRunner) / trivialPoints;
     return [
+      await sweepVsSimgridPointsPerS(),
       { name: 'sweep.speedup2Workers', value: Number((oneMs / twoMs).toFixed(3)), unit: 'x', target: 1.8, better: 'higher' },
       { name: 'sweep.poolOverheadMsPerPoint', value: Number(overhead.toFixed(3)), unit: 'ms', target: 5, better: 'lower' },
     ];

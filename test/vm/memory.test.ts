@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { Disk, PageMemory } from '../../lib/vm/index.js';
 
 describe('PageMemory content-backed', () => {
@@ -82,5 +83,54 @@ describe('PageMemory zero pages', () => {
     m.write(6);
     expect(m.isZero(6)).toBe(false);
     expect(m.clone().isZero(5)).toBe(true);
+  });
+});
+
+describe('PageMemory touchedEnd', () => {
+  const PAGES = 64;
+  const op = fc.oneof(
+    fc.record({ kind: fc.constant('write' as const), page: fc.nat(PAGES - 1) }),
+    fc.record({ kind: fc.constant('writeMany' as const), pages: fc.array(fc.nat(PAGES - 1), { maxLength: 8 }) }),
+    fc.record({ kind: fc.constant('writeRange' as const), first: fc.nat(PAGES - 1), count: fc.nat(8) }),
+    fc.record({ kind: fc.constant('writeBytes' as const), offset: fc.nat(PAGES * 8 - 4) }),
+    fc.record({ kind: fc.constant('installPage' as const), page: fc.nat(PAGES - 1) }),
+    fc.record({ kind: fc.constant('copyPageFrom' as const), page: fc.nat(PAGES - 1) }),
+    fc.record({ kind: fc.constant('logDirty' as const) }),
+  );
+
+  it('every page at or above it has version 0 and zero bytes, whatever wrote the memory', () => {
+    fc.assert(
+      fc.property(fc.array(op, { maxLength: 30 }), (ops) => {
+        const m = new PageMemory({ pages: PAGES, pageBytes: 8, contentBacked: true });
+        const other = new PageMemory({ pages: PAGES, pageBytes: 8, contentBacked: true });
+        other.writeRange(0, PAGES);
+        other.writeBytes(0, new Uint8Array(PAGES * 8).fill(3));
+        for (const o of ops) {
+          if (o.kind === 'write') m.write(o.page);
+          else if (o.kind === 'writeMany') m.writeMany(o.pages);
+          else if (o.kind === 'writeRange') m.writeRange(o.first, Math.min(o.count, PAGES - o.first));
+          else if (o.kind === 'writeBytes') m.writeBytes(o.offset, new Uint8Array([1, 2, 3, 4]));
+          else if (o.kind === 'installPage') m.installPage(o.page, 9, new Uint8Array(8).fill(5));
+          else if (o.kind === 'copyPageFrom') m.copyPageFrom(other, o.page);
+          else m.enableLogDirty();
+        }
+        for (const mem of [m, m.clone()]) {
+          expect(mem.touchedEnd).toBeLessThanOrEqual(PAGES);
+          for (let p = mem.touchedEnd; p < PAGES; p++) expect(mem.versions[p]).toBe(0);
+          expect(mem.bytes!.subarray(mem.touchedEnd * 8).every((b) => b === 0)).toBe(true);
+          // Tight for writes: the highest written page is just below it.
+          if (mem.touchedEnd > 0) expect(mem.versions[mem.touchedEnd - 1]).not.toBe(0);
+        }
+      }),
+    );
+  });
+
+  it('touched() only ever raises it, up to the page count', () => {
+    const m = new PageMemory({ pages: 8 });
+    m.touched(5);
+    m.touched(3);
+    expect(m.touchedEnd).toBe(5);
+    m.touched(100);
+    expect(m.touchedEnd).toBe(8);
   });
 });

@@ -34,27 +34,41 @@ export function memoryImage(source: PageMemory, target: PageMemory): Image {
       const sv = source.versions;
       const tv = target.versions;
       if (source.bytes === null || target.bytes === null) {
+        let top = 0;
         for (let k = from; k < to; k++) {
           const p = list[k]!;
           tv[p] = sv[p]!;
+          if (p >= top) top = p + 1;
         }
+        target.touched(top);
       } else for (let k = from; k < to; k++) target.copyPageFrom(source, list[k]!);
     },
     copyRange(first, end) {
-      target.versions.set(source.versions.subarray(first, end), first);
+      // Pages at or above both images' touchedEnd are zero in both: nothing to copy, and leaving
+      // them untouched spares the first-touch cost of fresh memory (most of a large idle guest).
+      const stop = Math.min(end, Math.max(source.touchedEnd, target.touchedEnd));
+      if (stop <= first) return;
+      target.versions.set(source.versions.subarray(first, stop), first);
       if (source.bytes !== null && target.bytes !== null) {
         const b = source.pageBytes;
-        target.bytes.set(source.bytes.subarray(first * b, end * b), first * b);
+        target.bytes.set(source.bytes.subarray(first * b, stop * b), first * b);
       }
+      target.touched(stop);
     },
     sourceVersions: source.versions,
     copyRangeAsSent(first, end, sent) {
       this.copyRange(first, end);
       target.versions.set(sent.subarray(first, end), first);
+      target.touched(end);
     },
     firstDifference() {
       // memcmp first (the common case: equal), the page-by-page search only to name the page.
-      const same = equalBytes(source.versions, target.versions) && (source.bytes === null || target.bytes === null || equalBytes(source.bytes, target.bytes));
+      // Beyond both touchedEnds both images are zero, so only the pages below are compared.
+      const n = Math.max(source.touchedEnd, target.touchedEnd);
+      const b = source.pageBytes;
+      const same =
+        equalBytes(source.versions.subarray(0, n), target.versions.subarray(0, n)) &&
+        (source.bytes === null || target.bytes === null || equalBytes(source.bytes.subarray(0, n * b), target.bytes.subarray(0, n * b)));
       return same ? -1 : target.firstDifference(source);
     },
   };

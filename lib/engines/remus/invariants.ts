@@ -80,6 +80,7 @@ export function sparseCloneMemory(m: PageMemory): PageMemory {
     contentBacked: m.contentBacked,
   });
   c.versions.set(m.versions);
+  c.touched(m.touchedEnd);
   if (m.bytes !== null && c.bytes !== null) {
     const pb = m.pageBytes;
     for (let p = 0; p < m.pages; p++) if (m.versions[p] !== 0) c.bytes.set(m.bytes.subarray(p * pb, (p + 1) * pb), p * pb);
