@@ -15,6 +15,20 @@ function finishTime(sim: Simulation, cpu: HostCpu, workNs: number, startNs = 0):
   return { at: () => at, task: () => task };
 }
 
+/** A CPU-bound guest and a task of `workNs` started with it on `cores`: the guest's share 1 µs in, when the task finished, the guest's share at the end. */
+function besideGuest(cores: number, workNs: number): { guestShareDuring: number; finishedAt: number; guestShareAfter: number } {
+  const sim = new Simulation();
+  const cpu = new HostCpu(cores);
+  const guest = cpu.claim('guest', 1);
+  const t = finishTime(sim, cpu, workNs);
+  let guestShareDuring = -1;
+  sim.schedule(1000, () => {
+    guestShareDuring = guest.share;
+  });
+  sim.run();
+  return { guestShareDuring, finishedAt: t.at(), guestShareAfter: guest.share };
+}
+
 describe('CpuTask', () => {
   it('new CpuTask(sim, idle core, w, done) calls done after w ns', () => {
     const sim = new Simulation();
@@ -35,18 +49,10 @@ describe('CpuTask', () => {
   });
 
   it('on a core shared with a CPU-bound guest, the task gets half and takes twice as long; the guest gets the core back after', () => {
-    const sim = new Simulation();
-    const cpu = new HostCpu(1);
-    const guest = cpu.claim('guest', 1);
-    const t = finishTime(sim, cpu, 1_000_000);
-    let guestShareDuring = -1;
-    sim.schedule(1000, () => {
-      guestShareDuring = guest.share;
-    });
-    sim.run();
-    expect(guestShareDuring).toBe(0.5);
-    expect(t.at()).toBe(2_000_000);
-    expect(guest.share).toBe(1);
+    const r = besideGuest(1, 1_000_000);
+    expect(r.guestShareDuring).toBe(0.5);
+    expect(r.finishedAt).toBe(2_000_000);
+    expect(r.guestShareAfter).toBe(1);
   });
 
   it('speeds up when the guest leaves mid-way: work done at each share adds up', () => {
@@ -92,16 +98,8 @@ describe('CpuTask', () => {
   });
 
   it('a task on a dedicated second core does not slow the guest', () => {
-    const sim = new Simulation();
-    const cpu = new HostCpu(2);
-    const guest = cpu.claim('guest', 1);
-    const t = finishTime(sim, cpu, 1_000_000);
-    let guestShareDuring = -1;
-    sim.schedule(1000, () => {
-      guestShareDuring = guest.share;
-    });
-    sim.run();
-    expect(guestShareDuring).toBe(1);
-    expect(t.at()).toBe(1_000_000);
+    const r = besideGuest(2, 1_000_000);
+    expect(r.guestShareDuring).toBe(1);
+    expect(r.finishedAt).toBe(1_000_000);
   });
 });
