@@ -1,16 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { EngineDef } from '../../../lib/engines/engine.js';
 import { failover, POST_FAILOVER_EPOCH_BASE, type FailoverOutcome } from '../../../lib/engines/remus/failover.js';
-import { remusEngine } from '../../../lib/engines/remus/index.js';
 import type { SnapshotKeeper } from '../../../lib/engines/remus/invariants.js';
-import { remusReport } from '../../../lib/engines/remus/report.js';
-import { wireRemus, type RemusRun } from '../../../lib/engines/remus/wire.js';
-import { faultSchedule } from '../../../lib/faults/index.js';
+import type { RemusRun } from '../../../lib/engines/remus/wire.js';
 import type { ParamValue } from '../../../lib/params/index.js';
-import { buildRun, resolveRunParams, runScenario } from '../../../lib/scenario/index.js';
+import { runScenario } from '../../../lib/scenario/index.js';
 import type { Packet, VM } from '../../../lib/vm/index.js';
-import { getWorkload } from '../../../workloads/index.js';
-import { remusRun } from './harness.js';
+import { remusPair, remusRun } from './harness.js';
 
 describe('remus failover (primary crash) with a kvstore guest', () => {
   it('buffered output: nothing externalized is lost, the backup resumes from the last checkpoint', () => {
@@ -106,30 +101,18 @@ describe('remus metrics around a failover', () => {
  * test's choosing; the test fails the primary (or not) and calls failover itself.
  */
 
-/** The pair at `atS` s of a kvstore run (snapshots kept, as when a crash is scheduled). */
+/** The pair at `atS` s of a kvstore run, what its primary released and its VM's status changes recorded. */
 function pairAt(atS: number, params: Record<string, ParamValue> = {}) {
-  // A scheduled crash (never injected here) makes the run keep snapshots of its checkpoints.
-  const p = resolveRunParams('remus', 'kvstore', { 'run.durationS': 5, 'faults.primaryCrashAtS': 4, 'remus.heartbeatTimeoutMs': 100, 'vm.memoryMiB': 8, 'vm.netBufferMiB': 4, ...params });
-  let wired: RemusRun | undefined;
-  const def: EngineDef = {
-    ...remusEngine,
-    create(ctx) {
-      const r = wireRemus(ctx);
-      wired = r;
-      return { start: () => r.primaries.forEach((pr) => pr.start()), finish: (endNs) => remusReport(r, endNs) };
-    },
-  };
-  const built = buildRun(def, getWorkload('kvstore'), p, 1, faultSchedule(p, p.num('run.durationS')));
-  const run = wired!;
+  const { run, start } = remusPair(params);
   const primary = run.primaries[0]!;
   // Every packet the primary lets out, with its epoch (provenance), counted independently.
   const released: Packet[] = [];
   primary.output?.onRelease((pkt) => released.push(pkt));
   const statuses: Array<VM['status']> = [];
   primary.vm.onStatus((st) => statuses.push(st));
-  built.start();
-  built.sim.run(atS * 1e9);
-  return { run, primary, sim: built.sim, released, statuses };
+  start();
+  run.sim.run(atS * 1e9);
+  return { run, primary, sim: run.sim, released, statuses };
 }
 
 /** The primary's host crashes now, as the fault injector does it. */
@@ -201,7 +184,11 @@ describe('failover() on the backup', () => {
     expect(outcome.resumedNs).toBe(detected + run.config.costs.restoreNs);
     expect(primary.vm.status).toBe('running');
     expect(primary.vm.epoch).toBe(nextEpoch);
-    expect(events(run)).toEqual(['detected', 'resumed']);
+    // The timeline names the checkpoint the VM resumed from and where it runs now.
+    expect(run.timeline.rows).toEqual([
+      { timeS: detected / 1e9, primary: 0, event: 'detected', detail: expect.stringContaining(`last committed checkpoint ${committed}`) },
+      { timeS: outcome.resumedNs / 1e9, primary: 0, event: 'resumed', detail: `VM running on ${run.backup.name} from checkpoint ${committed}` },
+    ]);
     // The crashed VM was not crashed again: it went from crashed straight to its restore.
     expect(statuses.slice(before)).toEqual(['paused', 'running']);
   });
