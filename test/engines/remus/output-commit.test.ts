@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runScenario } from '../../../lib/scenario/index.js';
 import { Nic } from '../../../lib/vm/index.js';
-import { remusRun } from './harness.js';
+import { OutputCommitCheck } from '../../../lib/engines/remus/output-commit.js';
+import { remusPair, remusRun } from './harness.js';
 
 /*
  * outputCommitted: no packet leaves a protected primary before the backup committed the
@@ -86,5 +87,54 @@ describe('remus: outputCommitted on every run', () => {
   it('is in the run result of the CLI path (runScenario)', () => {
     const r = runScenario({ engine: 'remus', workload: 'apache-static', params: { 'run.durationS': 1, 'remus.netBuffering': false } });
     expect(r.invariants.outputCommitted).toBe(false);
+  });
+});
+
+describe('OutputCommitCheck on one primary', () => {
+  /** A kvstore pair watched by a check from the start, run to 0.3 s; `released` counts what its buffer lets out. */
+  function watched(params: Record<string, boolean> = {}) {
+    const { run, start } = remusPair(params);
+    const p = run.primaries[0]!;
+    const check = new OutputCommitCheck();
+    check.watch(p);
+    const counter = { released: 0 };
+    p.output?.onRelease(() => counter.released++);
+    start();
+    run.sim.run(0.3e9);
+    return { run, p, check, counter };
+  }
+
+  it('buffered output: every packet released while protected is checked, and none is early', () => {
+    const { check, counter } = watched();
+    expect(counter.released).toBeGreaterThan(0);
+    expect(check.checked).toBe(counter.released);
+    expect(check.early).toBe(0);
+    expect(check.holds).toBe(true);
+  });
+
+  it('unsafe mode: every packet leaves before its epoch’s checkpoint is even taken, so every one is early', () => {
+    const { check, counter } = watched({ 'remus.netBuffering': false });
+    expect(counter.released).toBeGreaterThan(0);
+    expect(check.checked).toBe(counter.released);
+    expect(check.early).toBe(counter.released);
+    expect(check.holds).toBe(false);
+  });
+
+  it('disk-only: a primary without an output buffer is watched through a pass-through one', () => {
+    const { p, check } = watched({ 'remus.memory': false, 'remus.netBuffering': false });
+    expect(p.output).toBeNull();
+    expect(check.checked).toBeGreaterThan(0);
+    expect(check.early).toBe(check.checked);
+  });
+
+  it('packets let out once the primary is no longer protected are not checked', () => {
+    const { run, p, check, counter } = watched();
+    const checked = check.checked;
+    const released = counter.released;
+    p.goUnprotected();
+    run.sim.run(0.5e9);
+    expect(counter.released).toBeGreaterThan(released);
+    expect(check.checked).toBe(checked);
+    expect(check.holds).toBe(true);
   });
 });
