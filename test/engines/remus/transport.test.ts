@@ -293,3 +293,174 @@ describe('FluidTransport: several streams on one link', () => {
     expect(Math.abs(t2 - t1)).toBeLessThan(50_000);
   });
 });
+
+describe.each(setups())('replication transport (%s): CPU, crashes in flight, waiters', (_name, make) => {
+  /** Crash `h`: the engine marks it dead, tells the transport and (on lib/net) the network. */
+  function crash(t: ReplicationTransport, h: Host): void {
+    h.alive = false;
+    t.hostDown(h);
+    const net = (t as unknown as { net?: Network }).net;
+    if (net !== undefined) net.hostCrashed(h);
+  }
+
+  it('a link-bound stream claims only the domain-0 CPU its rate needs, and gives it back when done', () => {
+    const { sim, t, a, b } = make();
+    const guest = a.cpu.claim('guest', 1); // the guest shares the sender's core (sharedCpu)
+    const nsPerByte = 2; // 0.235 of a core at the link's 0.1175 bytes/ns
+    const ch = t.stream('s', a, b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    ch.enqueue(10 * MB);
+    const during: number[] = [];
+    sim.schedule(20_000_000, () => during.push(guest.share));
+    sim.run();
+    expect(during[0]).toBeCloseTo(1 - goodputBytesPerNs * nsPerByte, 6);
+    expect(guest.share).toBe(1);
+  });
+
+  it('a control message is lost when its receiver dies while it is on the wire', () => {
+    const { sim, t, a, b } = make();
+    t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    let got = false;
+    t.message(b, a, () => (got = true));
+    sim.schedule(50_000, () => crash(t, a)); // half the 0.1 ms latency
+    sim.run();
+    expect(got).toBe(false);
+  });
+
+  it('a batch whose last byte is on the wire when the receiver dies is never delivered', () => {
+    const { sim, t, a, b } = make();
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    let delivered = false;
+    ch.whenDelivered(ch.enqueue(MB), () => (delivered = true));
+    sim.schedule(Math.round(MB / goodputBytesPerNs + 50_000), () => crash(t, b));
+    sim.run();
+    expect(delivered).toBe(false);
+  });
+
+  it('a crashed sender takes its undelivered bytes with it: the backlog is gone, what arrived is kept', () => {
+    const { sim, t, a, b } = make();
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    ch.whenDelivered(ch.enqueue(MB), () => undefined);
+    sim.run();
+    const arrived = sim.now;
+    let more = false;
+    ch.whenDelivered(ch.enqueue(10 * MB), () => (more = true));
+    sim.schedule(1_000_000, () => crash(t, a));
+    sim.run();
+    expect(more).toBe(false);
+    expect(ch.backlog).toBe(0);
+    // lib/net counts whole batches, the fluid link the bytes that left before the crash (1 ms of them)
+    expect(ch.delivered).toBeGreaterThanOrEqual(MB);
+    expect(ch.delivered).toBeLessThanOrEqual(MB + 1_000_000 * goodputBytesPerNs + 1);
+    expect(t.lastHeardNs(a, b)).toBeLessThanOrEqual(arrived + 1_000_000);
+  });
+
+  it('whenDelivered of exactly the offset delivered so far calls back once, at once', () => {
+    const { sim, t, a, b } = make();
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    ch.whenDelivered(ch.enqueue(MB), () => undefined);
+    sim.run();
+    expect(ch.delivered).toBe(MB);
+    let calls = 0;
+    const asked = sim.now;
+    let at = -1;
+    ch.whenDelivered(MB, () => {
+      calls++;
+      at = sim.now;
+    });
+    sim.run();
+    expect(calls).toBe(1);
+    expect(at - asked).toBeLessThanOrEqual(100_000); // at once, or one latency on the fluid link
+  });
+
+  it('a hundred waiters on one stream are each called once, in offset order', () => {
+    const { sim, t, a, b } = make();
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const order: number[] = [];
+    for (let k = 1; k <= 100; k++) {
+      const end = ch.enqueue(10_000);
+      ch.whenDelivered(end, () => order.push(k));
+    }
+    sim.run();
+    expect(order).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+  });
+
+  it('a guest that computes for a while slows a CPU-paced stream only while it computes', () => {
+    const nsPerByte = 20; // 50 MB/s on a whole core
+    const { sim, t, a, b } = make();
+    const ch = t.stream('s', a, b, { sendNsPerByte: nsPerByte, recvNsPerByte: 0 });
+    let at = -1;
+    ch.whenDelivered(ch.enqueue(3 * MB), () => (at = sim.now));
+    let guest: ReturnType<typeof a.cpu.claim> | null = null;
+    sim.schedule(20_000_000, () => (guest = a.cpu.claim('guest', 1)));
+    sim.schedule(40_000_000, () => guest!.release());
+    sim.run();
+    // 1 MB alone (20 ms), 0.5 MB at half the core (20 ms), the last 1.5 MB alone again (30 ms).
+    expect(Math.abs(at - 70_000_000)).toBeLessThan(500_000);
+  });
+});
+
+describe('NetTransport: batches are flows', () => {
+  it('calls each waiter when the batch holding its offset and every batch before it have arrived', () => {
+    const sim = new Simulation();
+    const [a, b] = [new Host('A', { sharedCpu: true }), new Host('B', { sharedCpu: true })];
+    const net = new Network(sim, { linkBandwidthMbps: 1000, linkLatencyMs: 0.1, efficiency: 0.94 });
+    net.addHost(a);
+    net.addHost(b);
+    const t = new NetTransport(sim, net);
+    const ch = t.stream('s', a, b, { sendNsPerByte: 0, recvNsPerByte: 0 });
+    const calls: Array<[string, number]> = [];
+    ch.whenDelivered(ch.enqueue(MB), () => calls.push(['first', sim.now]));
+    ch.whenDelivered(ch.enqueue(3 * MB), () => calls.push(['second', sim.now]));
+    sim.run();
+    // The two flows share the link until the 1 MB one is done (2 MB moved), then the 3 MB one alone.
+    const one = MB / goodputBytesPerNs;
+    expect(calls.map(([w]) => w)).toEqual(['first', 'second']);
+    expect(Math.abs(calls[0]![1] - (2 * one + 100_000))).toBeLessThan(20_000);
+    expect(Math.abs(calls[1]![1] - (4 * one + 100_000))).toBeLessThan(20_000);
+    expect(ch.delivered).toBe(4 * MB);
+  });
+});
+
+describe('FluidTransport: byte-level delivery and CPU of several streams', () => {
+  it('calls a waiter when the bytes up to its offset have arrived, not when the stream drains', () => {
+    const sim = new Simulation();
+    const t = new FluidTransport(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 100_000 });
+    const ch = t.stream('s', new Host('A', { sharedCpu: true }), new Host('B', { sharedCpu: true }), { sendNsPerByte: 0, recvNsPerByte: 0 });
+    ch.enqueue(2 * MB);
+    let half = -1;
+    ch.whenDelivered(MB, () => (half = sim.now));
+    sim.run();
+    expect(Math.abs(half - (MB / goodputBytesPerNs + 100_000))).toBeLessThan(2_000);
+  });
+
+  it('link-bound streams from two primaries claim only the CPU their shares need, at both ends', () => {
+    const sim = new Simulation();
+    const t = new FluidTransport(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 100_000 });
+    const [a1, a2, b] = [new Host('A1', { sharedCpu: true }), new Host('A2', { sharedCpu: true }), new Host('B', { sharedCpu: true })];
+    const guestA1 = a1.cpu.claim('guest', 1);
+    const guestB = b.cpu.claim('guest', 1);
+    const cost = { sendNsPerByte: 2, recvNsPerByte: 1 };
+    t.stream('1', a1, b, cost).enqueue(10 * MB);
+    t.stream('2', a2, b, cost).enqueue(10 * MB);
+    const seen: number[] = [];
+    sim.schedule(20_000_000, () => seen.push(guestA1.share, guestB.share));
+    sim.run();
+    const each = goodputBytesPerNs / 2;
+    expect(seen[0]).toBeCloseTo(1 - each * cost.sendNsPerByte, 6); // one stream's sending
+    expect(seen[1]).toBeCloseTo(1 - 2 * each * cost.recvNsPerByte, 6); // both streams' receiving
+    expect(guestA1.share).toBe(1);
+    expect(guestB.share).toBe(1);
+  });
+
+  it('a single stream claims the receiving CPU its rate needs on the backup', () => {
+    const sim = new Simulation();
+    const t = new FluidTransport(sim, { bandwidthMbps: 1000, efficiency: 0.94, latencyNs: 100_000 });
+    const b = new Host('B', { sharedCpu: true });
+    const guestB = b.cpu.claim('guest', 1);
+    t.stream('s', new Host('A', { sharedCpu: false }), b, { sendNsPerByte: 0, recvNsPerByte: 3 }).enqueue(10 * MB);
+    const seen: number[] = [];
+    sim.schedule(20_000_000, () => seen.push(guestB.share));
+    sim.run();
+    expect(seen[0]).toBeCloseTo(1 - goodputBytesPerNs * 3, 6);
+  });
+});
