@@ -1,4 +1,5 @@
 import type { StopPhaseCosts } from '../../../lib/engines/migration/downtime.js';
+import type { RoundRecord } from '../../../lib/engines/migration/metrics.js';
 import type { Policy } from '../../../lib/engines/migration/policy.js';
 import { Migration } from '../../../lib/engines/migration/rounds.js';
 import { Dom0Work, type TransferPath } from '../../../lib/engines/migration/transfer.js';
@@ -126,7 +127,9 @@ export function rig(opts: RigOptions = {}) {
   const startAt = (atNs: number): void => {
     sim.at(atNs, () => sim.process(migration.run(), 'migration'));
   };
-  return { sim, vm, memory, disk, source, target, path, dom0, migration, redirects, startAt };
+  /** The round rows as readers of `series.rounds` see them. */
+  const rows = (): RoundRecord[] => migration.rounds;
+  return { sim, vm, memory, disk, source, target, path, dom0, migration, redirects, startAt, rows };
 }
 
 /** Writes to `page` at each guest time in `timesNs`. */

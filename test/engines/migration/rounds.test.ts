@@ -44,7 +44,7 @@ describe('round accounting (a page takes 1 ms on the stream)', () => {
     const r = rig({ policy: bare({ maxRounds: 4 }) });
     r.startAt(0);
     r.sim.run();
-    const rows = r.migration.rounds;
+    const rows = r.rows();
     expect(rows.map((x) => [x.round, x.pages, x.durationMs])).toEqual([
       [1, 64, 64],
       [2, 0, 0],
@@ -67,7 +67,7 @@ describe('round accounting (a page takes 1 ms on the stream)', () => {
     expect(r.migration.memoryBytesSent).toBe(0);
     r.sim.run();
     expect(r.migration.roundBytesSoFar).toBe(0);
-    expect(r.migration.rounds[0]!.bytes).toBe(2048 * 4104);
+    expect(r.rows()[0]!.bytes).toBe(2048 * 4104);
     expect(r.path.sends.map((s) => s.bytes)).toEqual([1024 * 4104, 1024 * 4104, CPU_STATE_BYTES]);
   });
 });
@@ -77,7 +77,7 @@ describe('what ends pre-copy, as the last row reports it', () => {
     const r = rig({ policy: bare({ precopy: false }) });
     r.startAt(0);
     r.sim.run();
-    expect(r.migration.rounds.map((x) => [x.round, x.final, x.pages, x.stopReason])).toEqual([[1, true, 64, 'stopAndCopy']]);
+    expect(r.rows().map((x) => [x.round, x.final, x.pages, x.stopReason])).toEqual([[1, true, 64, 'stopAndCopy']]);
     expect(r.memory.logDirtyEnabled).toBe(false);
   });
 
@@ -85,7 +85,7 @@ describe('what ends pre-copy, as the last row reports it', () => {
     const r = rig({ policy: bare({ maxRounds: 1 }) });
     r.startAt(0);
     r.sim.run();
-    expect(r.migration.rounds.map((x) => [x.round, x.final, x.pages, x.stopReason])).toEqual([[1, true, 64, 'maxRounds']]);
+    expect(r.rows().map((x) => [x.round, x.final, x.pages, x.stopReason])).toEqual([[1, true, 64, 'maxRounds']]);
   });
 });
 
@@ -101,7 +101,7 @@ describe("Xen's order and skip rule (2048 pages: the first batch is pages 0–51
     const r = rig({ pages: 2048, policy: xen, writes: all(writeAt(600, 500 * MS), writeAt(700, 1500 * MS)) });
     r.startAt(0);
     r.sim.run();
-    const rows = r.migration.rounds;
+    const rows = r.rows();
     expect(rows.map((x) => [x.round, x.pages, x.skippedPages, x.dirtyPages, x.durationMs])).toEqual([
       [1, 2047, 1, 2, 2047],
       [2, 2, 0, 0, 2],
@@ -117,7 +117,7 @@ describe("Xen's order and skip rule (2048 pages: the first batch is pages 0–51
     r.startAt(0);
     r.sim.run();
     // Page 600 was in batch 1 (already sent), page 1100 in batch 2: skipped.
-    expect(r.migration.rounds.map((x) => [x.round, x.pages, x.skippedPages, x.dirtyPages])).toEqual([
+    expect(r.rows().map((x) => [x.round, x.pages, x.skippedPages, x.dirtyPages])).toEqual([
       [1, 2047, 1, 2],
       [2, 2, 0, 0],
       [3, 0, 0, 0],
@@ -131,7 +131,7 @@ describe("Xen's order and skip rule (2048 pages: the first batch is pages 0–51
     const r = rig({ pages: 2048, policy: xen, writes: all(...pages.map((p) => writeAt(p, 1800 * MS))) });
     r.startAt(0);
     r.sim.run();
-    expect(r.migration.rounds.map((x) => [x.round, x.pages, x.skippedPages, x.dirtyPages])).toEqual([
+    expect(r.rows().map((x) => [x.round, x.pages, x.skippedPages, x.dirtyPages])).toEqual([
       [1, 2048, 0, 5],
       [2, 5, 0, 0],
       [3, 0, 0, 0],
@@ -150,7 +150,7 @@ describe("Xen's order and skip rule (2048 pages: the first batch is pages 0–51
     const r = rig({ pages: 2048, policy: xen, writes: writeBatch2 });
     r.startAt(0);
     r.sim.run();
-    expect(r.migration.rounds.map((x) => [x.round, x.pages, x.skippedPages, x.dirtyPages])).toEqual([
+    expect(r.rows().map((x) => [x.round, x.pages, x.skippedPages, x.dirtyPages])).toEqual([
       [1, 1024, 1024, 1024],
       [2, 1024, 0, 0],
       [3, 0, 0, 0],
@@ -163,7 +163,7 @@ describe("Xen's order and skip rule (2048 pages: the first batch is pages 0–51
     const r = rig({ pages: 64, policy: xen, writes: writeAt(9, 10 * MS) });
     r.startAt(0);
     r.sim.run();
-    expect(r.migration.rounds.map((x) => [x.round, x.pages, x.skippedPages, x.dirtyPages])).toEqual([
+    expect(r.rows().map((x) => [x.round, x.pages, x.skippedPages, x.dirtyPages])).toEqual([
       [1, 64, 0, 1],
       [2, 1, 0, 0],
       [3, 0, 0, 0],
@@ -182,7 +182,7 @@ describe('bytes on the stream', () => {
     const batch1 = 24 * 9 + 1000 * 4104; // pages 1000–1023 zero
     const batch2 = 1023 * 9 + 1 * 4104; // only page 1500 holds data
     expect(r.path.sends.map((s) => s.bytes)).toEqual([batch1, batch2, CPU_STATE_BYTES]);
-    expect(r.migration.rounds[0]!.bytes).toBe(batch1 + batch2);
+    expect(r.rows()[0]!.bytes).toBe(batch1 + batch2);
     expect(r.migration.memoryBytesSent).toBe(batch1 + batch2);
     expect(r.migration.lastRoundBytes).toBe(batch1 + batch2);
     expect(r.migration.memoryConsistent).toBe(true);
@@ -202,7 +202,7 @@ describe('bytes on the stream', () => {
     r.memory.zeroFrom = 0; // memory all zeros: a disk block must not be taken for a zero page
     r.startAt(0);
     r.sim.run();
-    const diskRows = r.migration.rounds.filter((x) => x.resource === 'disk');
+    const diskRows = r.rows().filter((x) => x.resource === 'disk');
     expect(diskRows.map((x) => x.bytes)).toEqual([16 * 4096]);
     expect(r.migration.diskBytesSent).toBe(16 * 4096);
     expect(r.migration.memoryBytesSent).toBe(64 * 9);
