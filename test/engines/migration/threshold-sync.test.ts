@@ -1,0 +1,136 @@
+import { describe, expect, it } from 'vitest';
+import { bare, rig, type Writes } from './rig.js';
+
+const MS = 1_000_000;
+const PAGE = 4096;
+const close = (x: number) => expect.closeTo(x, 9);
+
+/** Writes pages [first, first + count) at guest time `atNs`. */
+const pagesAt =
+  (atNs: number, first: number, count: number): Writes =>
+  (memory, _d, from, to) => {
+    if (atNs > from && atNs <= to) memory.writeRange(first, count);
+  };
+const each =
+  (...ws: Writes[]): Writes =>
+  (m, d, from, to) => {
+    for (const w of ws) w(m, d, from, to);
+  };
+
+/*
+ * QEMU's loop on 2048 pages at one page per ms: two steps of 1024 pages (0–1.024 s, 1.024–2.048 s).
+ * Each step closes a bandwidth window: 4096 bytes/ms, so with a 300-ms limit the threshold is
+ * exactly 300 pages' worth, and the bitmap is synced once what is left of it is below that.
+ */
+const qemu = bare({ dirtySync: 'threshold', downtimeLimitMs: 300, stopOnNoDirty: true, capStopPhase: false });
+
+describe("QEMU's threshold-synced pre-copy", () => {
+  it('switches over when what the sync finds fits under the threshold', () => {
+    const r = rig({ pages: 2048, policy: qemu, writes: pagesAt(500 * MS, 100, 100) });
+    r.startAt(0);
+    r.sim.run();
+    expect(r.rows()).toEqual([
+      {
+        resource: 'memory',
+        round: 1,
+        final: false,
+        startS: 0,
+        pages: 2048,
+        skippedPages: 0,
+        bytes: 2048 * PAGE,
+        sentMiB: 8,
+        durationMs: 2048,
+        rateMbps: close(32.768),
+        dirtyPages: 100,
+        dirtyRateMbps: close(1.6),
+        throttlePct: 0,
+        rateLimitMbps: null,
+        measuredMbps: close(32.768),
+        newDirtyPages: 100,
+      },
+      // The 100 pages, uncapped, and the CPU state: 102 ms.
+      expect.objectContaining({ round: 2, final: true, pages: 100, durationMs: 102, stopReason: 'downtimeLimit' }),
+    ]);
+    expect(r.migration.memoryRounds).toBe(2);
+    expect(r.migration.memoryPagesSent).toBe(2148);
+    expect(r.migration.memoryConsistent).toBe(true);
+  });
+
+  it('exactly the threshold is not below it: another iteration, then nothing dirty', () => {
+    const r = rig({ pages: 2048, policy: qemu, writes: pagesAt(500 * MS, 100, 300) });
+    r.startAt(0);
+    r.sim.run();
+    expect(r.rows().map((x) => [x.round, x.final, x.pages, x.dirtyPages, x.startS, x.durationMs, x.newDirtyPages, x.stopReason])).toEqual([
+      [1, false, 2048, 300, 0, 2048, 300, undefined],
+      // What is left (300 pages) is not below the threshold either: sent before the next sync.
+      [2, false, 300, 0, 2.048, 300, 0, undefined],
+      [3, true, 0, 0, 2.348, 2, undefined, 'noDirty'],
+    ]);
+    expect(r.migration.stopReason).toBe('noDirty');
+  });
+
+  it('without a downtime limit the threshold stays 0: the bitmap empties and the stop phase reads the log', () => {
+    // Started at 1 s this time.
+    const r = rig({ pages: 2048, policy: { ...qemu, downtimeLimitMs: undefined }, writes: each(pagesAt(1500 * MS, 7, 1), pagesAt(2500 * MS, 1500, 1)) });
+    r.startAt(1000 * MS);
+    r.sim.run();
+    expect(r.rows()[0]).toEqual({
+      resource: 'memory',
+      round: 1,
+      final: false,
+      startS: 1,
+      pages: 2048,
+      skippedPages: 0,
+      bytes: 2048 * PAGE,
+      sentMiB: 8,
+      durationMs: 2048,
+      rateMbps: close(32.768),
+      dirtyPages: 2, // still in the log: no sync was made
+      dirtyRateMbps: close(2 * PAGE * 8 / 1e6 / 2.048),
+      throttlePct: 0,
+      rateLimitMbps: null,
+      measuredMbps: close(32.768),
+      newDirtyPages: 0,
+    });
+    expect(r.rows()[1]).toMatchObject({ round: 2, final: true, pages: 2, stopReason: 'noDirty' });
+    expect(r.migration.memoryConsistent).toBe(true);
+  });
+
+  it('a small guest sent before the first window closes has no bandwidth measured yet', () => {
+    const r = rig({ pages: 64, policy: qemu, writes: pagesAt(10 * MS, 3, 2) });
+    r.startAt(0);
+    r.sim.run();
+    expect(r.rows().map((x) => [x.round, x.pages, x.dirtyPages, x.measuredMbps, x.newDirtyPages, x.stopReason])).toEqual([
+      [1, 64, 2, 0, 0, undefined],
+      [2, 2, 0, undefined, undefined, 'noDirty'],
+    ]);
+  });
+
+  describe('the other stop rules apply at each sync', () => {
+    // 400 pages written during round 1 and 400 others during round 2 (2.048–2.448 s): never below the threshold.
+    const busy = each(pagesAt(500 * MS, 0, 400), pagesAt(2200 * MS, 1000, 400));
+
+    it('the round cap', () => {
+      const r = rig({ pages: 2048, policy: { ...qemu, maxRounds: 3 }, writes: busy });
+      r.startAt(0);
+      r.sim.run();
+      expect(r.rows().map((x) => [x.round, x.final, x.pages, x.dirtyPages, x.newDirtyPages, x.stopReason])).toEqual([
+        [1, false, 2048, 400, 400, undefined],
+        [2, false, 400, 400, 400, undefined],
+        [3, true, 400, 0, undefined, 'maxRounds'],
+      ]);
+    });
+
+    it('the data factor: more than 1.1 × memory sent in all', () => {
+      const r = rig({ pages: 2048, policy: { ...qemu, maxFactor: 1.1 }, writes: busy });
+      r.startAt(0);
+      r.sim.run();
+      // After round 1: 2048 pages (not above 2252.8); after round 2: 2448.
+      expect(r.rows().map((x) => [x.round, x.final, x.stopReason])).toEqual([
+        [1, false, undefined],
+        [2, false, undefined],
+        [3, true, 'maxFactor'],
+      ]);
+    });
+  });
+});
