@@ -208,3 +208,58 @@ describe('bytes on the stream', () => {
     expect(r.migration.memoryBytesSent).toBe(64 * 9);
   });
 });
+
+describe('auto-converge judges its first period on everything sent since pre-copy began, the disk included', () => {
+  // 4096 disk blocks (16 MiB, 4.096 s) go first; memory round 1 is then 4.096–6.144 s (8 MiB sent).
+  // A period is "high" when more than half of what was sent in it was dirtied again; two high
+  // periods in a row start the throttle at 20 %.
+  const pagesAt =
+    (atNs: number, count: number): Writes =>
+    (memory, _d, from, to) => {
+      if (atNs > from && atNs <= to) memory.writeRange(0, count);
+    };
+  const run = (writes: Writes, maxRounds: number) => {
+    const r = rig({ pages: 2048, blocks: 4096, disk: true, policy: bare({ autoConverge: true, maxRounds }), writes });
+    r.startAt(0);
+    r.sim.run();
+    return r;
+  };
+
+  it('1200 pages dirtied in each of the first two periods: high twice, throttled from round 3', () => {
+    // 1200 pages (4.9 MB) > half of 8 MiB; then 1200 again out of 1200 sent.
+    const r = run(all(pagesAt(5000 * MS, 1200), pagesAt(6500 * MS, 1200)), 4);
+    const memory = r.rows().filter((x) => x.resource === 'memory');
+    expect(memory.map((x) => [x.round, x.pages, x.throttlePct])).toEqual([
+      [1, 2048, 0],
+      [2, 1200, 0],
+      [3, 1200, 20],
+      [4, 0, 20],
+    ]);
+    expect(r.vm.vcpu.throttleFraction).toBe(0); // throttling ends with the migration
+  });
+
+  it('1010 pages dirtied in the first period are not more than half of it: throttled one period later', () => {
+    const r = run(all(pagesAt(5000 * MS, 1010), pagesAt(6500 * MS, 1010), pagesAt(7500 * MS, 1010)), 5);
+    const memory = r.rows().filter((x) => x.resource === 'memory');
+    expect(memory.map((x) => [x.round, x.pages, x.throttlePct])).toEqual([
+      [1, 2048, 0],
+      [2, 1010, 0],
+      [3, 1010, 0],
+      [4, 1010, 20],
+      [5, 0, 20],
+    ]);
+  });
+});
+
+describe('the switch compares the target with the source', () => {
+  it('a disk change the dirty log never saw shows as an inconsistent disk', () => {
+    // Block 3 changed by a replicated write (apply: not a guest write, so not tracked) mid-copy.
+    const r = rig({ blocks: 16, disk: true, policy: bare({ precopy: false }) });
+    r.startAt(0);
+    r.sim.at(30 * MS, () => r.disk.apply({ block: 3, version: 99 }));
+    r.sim.run();
+    expect(r.migration.completed).toBe(true);
+    expect(r.migration.memoryConsistent).toBe(true);
+    expect(r.migration.diskConsistent).toBe(false);
+  });
+});
