@@ -133,4 +133,32 @@ describe("QEMU's threshold-synced pre-copy", () => {
       ]);
     });
   });
+  it('pages left in the bitmap at a sync are merged with the dirty ones, each once (address order: the top pages are left)', () => {
+    // 2248 pages: after two steps (2048 pages) 200 are left (2048–2247), below the threshold: sync.
+    // Pages 2100 and 2200 were written meanwhile but are still to send; page 5 was sent already.
+    const r = rig({ pages: 2248, policy: qemu, writes: each(pagesAt(500 * MS, 5, 1), pagesAt(500 * MS, 2100, 1), pagesAt(500 * MS, 2200, 1)) });
+    r.startAt(0);
+    r.sim.run();
+    expect(r.rows().map((x) => [x.round, x.final, x.pages, x.dirtyPages, x.newDirtyPages, x.stopReason])).toEqual([
+      [1, false, 2048, 201, 1, undefined],
+      [2, true, 201, 0, undefined, 'downtimeLimit'],
+    ]);
+    expect(r.migration.memoryConsistent).toBe(true);
+  });
+
+  it('the rate-cap rule has no adaptive rate to be at in this loop', () => {
+    // Round 3 (2.448–2.948 s) sends more pages (500) than round 2 (400) and leaves 400 dirty: with a
+    // rate at its cap, Xen's rule would stop there.
+    const writes = each(pagesAt(500 * MS, 0, 400), pagesAt(2200 * MS, 1000, 500), pagesAt(2800 * MS, 0, 400));
+    const r = rig({ pages: 2048, policy: { ...qemu, stopAtCapGrowth: true }, writes });
+    r.startAt(0);
+    r.sim.run();
+    expect(r.rows().map((x) => [x.round, x.pages, x.dirtyPages, x.stopReason])).toEqual([
+      [1, 2048, 400, undefined],
+      [2, 400, 500, undefined],
+      [3, 500, 400, undefined],
+      [4, 400, 0, undefined],
+      [5, 0, 0, 'noDirty'],
+    ]);
+  });
 });
