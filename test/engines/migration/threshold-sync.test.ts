@@ -161,4 +161,34 @@ describe("QEMU's threshold-synced pre-copy", () => {
       [5, 0, 0, 'noDirty'],
     ]);
   });
+  it('after a sync the scan resumes after the last page sent, and goes round', () => {
+    // Sync 1 (2.048 s): the 200 top pages left and pages 0–999 written meanwhile: 1200 pending, in
+    // the order 2048–2247, then 0–999. Round 2's step (1024 pages, to 3.072 s) sends 2048–2247 and
+    // 0–823; page 2048, written at 2.5 s after it went, is new at sync 2 beside the 176 left.
+    const r = rig({ pages: 2248, policy: qemu, writes: each(pagesAt(500 * MS, 0, 1000), pagesAt(2500 * MS, 2048, 1)) });
+    r.startAt(0);
+    r.sim.run();
+    expect(r.rows().map((x) => [x.round, x.final, x.pages, x.dirtyPages, x.newDirtyPages, x.stopReason])).toEqual([
+      [1, false, 2048, 1200, 1000, undefined],
+      [2, false, 1024, 177, 1, undefined],
+      [3, true, 177, 0, undefined, 'downtimeLimit'],
+    ]);
+    expect(r.migration.memoryConsistent).toBe(true);
+  });
+  it('the scan resumes right after the last page sent, not before it', () => {
+    // As above, but round 2 also rewrites page 823 (its last page sent) and pages 1000–1999: sync 2
+    // finds 1177 pending, in the order 824–1999, then 823. Round 3's step sends 824–1847; page 1847,
+    // rewritten at 3.5 s after it went, is new at sync 3 beside the 153 left (1848–1999 and 823).
+    const writes = each(pagesAt(500 * MS, 0, 1000), pagesAt(2500 * MS, 823, 1), pagesAt(2500 * MS, 1000, 1000), pagesAt(3500 * MS, 1847, 1));
+    const r = rig({ pages: 2248, policy: qemu, writes });
+    r.startAt(0);
+    r.sim.run();
+    expect(r.rows().map((x) => [x.round, x.final, x.pages, x.dirtyPages, x.newDirtyPages, x.stopReason])).toEqual([
+      [1, false, 2048, 1200, 1000, undefined],
+      [2, false, 1024, 1177, 1001, undefined],
+      [3, false, 1024, 154, 1, undefined],
+      [4, true, 154, 0, undefined, 'downtimeLimit'],
+    ]);
+    expect(r.migration.memoryConsistent).toBe(true);
+  });
 });
