@@ -447,10 +447,12 @@ export class Migration {
         if (zeroBytes !== undefined) {
           let zeros = 0;
           for (let i = k; i < end; i++) if (memory.isZero(list === null ? i : list[i]!)) zeros++;
-          bytesSent += zeros * zeroBytes + (b - zeros) * (image.unitBytes + header);
+          const batchBytes = zeros * zeroBytes + (b - zeros) * (image.unitBytes + header);
+          bytesSent += batchBytes;
           k = end;
           sent += b;
-          yield this.transmit(zeros * zeroBytes + (b - zeros) * (image.unitBytes + header), capped);
+          yield this.transmit(batchBytes, capped);
+          this.roundBytesSoFar += batchBytes; // a run cut short mid-round reports what already left
           this.checkAbort();
           continue;
         }

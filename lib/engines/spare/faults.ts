@@ -4,7 +4,7 @@ import type { SpareRun } from './run.js';
 
 /**
  * Apply the run's scheduled faults to `faults.targetHost`'s host: a host crash (its active replica,
- * shadow and RM with it), a crash of its active replica, or of its RM. Each is recorded as
+ * shadow and RM with it, and a proactive recovery renewing it), a crash of its active replica, or of its RM. Each is recorded as
  * injected, and so are the replicas a Byzantine fault strikes (the scenario makes them misbehave),
  * for `faultBoundHeld` and the fault latency.
  */
@@ -51,6 +51,8 @@ function crashHost(run: SpareRun, activations: Activations, i: number): void {
     run.meter.vmGone(vm.name);
   }
   run.shadowLive[i] = false;
+  // A proactive recovery renewing this host is abandoned; the VMs it had made there go too.
+  for (const vm of activations.recovery?.hostDown(i) ?? []) run.meter.vmGone(vm.name);
   run.countReplicas();
   activations.recheck();
 }

@@ -59,6 +59,10 @@ export class ProactiveRecovery {
   private activated: ShadowReplica | null = null;
   /** The VM step 4 switched away from (step 5 destroys it). */
   private retiredVm: VM | null = null;
+  /** The update seq step 1 pinned (unpinned at step 3, or when the recovery is abandoned). */
+  private pinned: number | null = null;
+  /** The step being carried out: a completion of any other (an abandoned recovery's) is ignored. */
+  private step: RecoveryAction | null = null;
 
   constructor(o: ProactiveRecoveryOptions) {
     if (!(o.intervalNs > 0)) throw new Error(`bad recovery interval ${o.intervalNs} ns`);
@@ -110,6 +114,37 @@ export class ProactiveRecovery {
     tick();
   }
 
+  /**
+   * Host `host` crashed: it is never renewed again, and a recovery running on it is abandoned — the
+   * VMs it made or activated there are gone with the host (returned, for the engine's meter), its
+   * pin on the update history is dropped, and the next recovery due starts.
+   */
+  hostDown(host: number): VM[] {
+    const gone: VM[] = [];
+    const current = this._state.current;
+    if (current !== null && current.host === host) {
+      const { sim, meter, updates } = this.opts;
+      if (this.pinned !== null) updates.unpin(host, this.pinned);
+      this.pinned = null;
+      this.image = null;
+      if (this.created !== null) {
+        gone.push(this.created.vm);
+        meter.vmDown(this.created.id, sim.now);
+      }
+      if (this.activated !== null && this.retiredVm === null) {
+        gone.push(this.activated.vm); // activated, not yet serving: the engine does not count it
+        meter.vmDown(this.activated.id, sim.now);
+      }
+      for (const vm of gone) vm.crash();
+      this.created = null;
+      this.activated = null;
+      this.retiredVm = null;
+      this.step = null;
+    }
+    this.event({ kind: 'hostDown', host, atS: this.opts.sim.now / 1e9 });
+    return gone;
+  }
+
   /** No more recoveries fall due (one in progress finishes). */
   stop(): void {
     this.timer?.cancel();
@@ -125,20 +160,25 @@ export class ProactiveRecovery {
   }
 
   private done(a: RecoveryAction): void {
+    if (this.step !== a) return; // its recovery was abandoned
     this.event({ kind: 'done', step: a.step, host: a.host, atS: this.opts.sim.now / 1e9 });
   }
 
   private run(a: RecoveryAction): void {
     const { sim, costs, meter, updates } = this.opts;
     const h = a.host;
+    this.step = a;
     switch (a.step) {
       case 'checkpoint-shadow': {
         const shadow = updates.host(h).shadow;
         shadow.whenPaused(() => {
           // The image is the shadow's memory now; updates it applies meanwhile reach the new
           // shadow from the history, pinned from here on.
+          if (this.step !== a) return;
           updates.pin(h, shadow.appliedSeq);
+          this.pinned = shadow.appliedSeq;
           shadow.save((memory, seq) => {
+            if (this.step !== a) return;
             this.image = { memory, seq };
             this.done(a);
           });
@@ -150,6 +190,12 @@ export class ProactiveRecovery {
         ShadowReplica.restore(
           { sim, id: a.vm, host: h, costs, meter, image: img.memory, appliedSeq: img.seq, makeVm: (m) => this.opts.makeVm(h, m, a.vm, img.seq, img.memory) },
           (s) => {
+            if (this.step !== a) {
+              // made on a host that crashed meanwhile: gone with it
+              s.vm.crash();
+              meter.vmDown(s.id, sim.now);
+              return;
+            }
             this.created = s;
             this.done(a);
           },
@@ -161,6 +207,7 @@ export class ProactiveRecovery {
         const pending = updates.acceptedAfter(h, old.appliedSeq);
         updates.setShadow(h, this.created!);
         updates.unpin(h, this.image!.seq);
+        this.pinned = null;
         this.image = null;
         this.created = null;
         this.activated = old;

@@ -12,7 +12,9 @@
  * The machine is pure: `recoveryReducer(state, event)` returns the next state and the actions the
  * engine must carry out; the engine reports each action's completion as a `done` event. A recovery
  * that falls due while another runs waits for it (recoveries never overlap: one host at a time keeps
- * f + 1 replicas serving). Tested on its own; the engine only executes actions.
+ * f + 1 replicas serving). A host that crashes is out for good (crash-stop): a recovery running on it
+ * is abandoned, the next waiting one starts, and the turn skips it from then on. Tested on its own;
+ * the engine only executes actions.
  */
 
 export const RECOVERY_STEPS = ['checkpoint-shadow', 'create-shadow', 'activate-shadow', 'switch-execution', 'discard-active'] as const;
@@ -57,6 +59,10 @@ export interface RecoveryState {
   readonly records: readonly RecoveryRecord[];
   /** Counter for the names of new VMs. */
   readonly vmCounter: number;
+  /** Hosts that crashed, in the order they did: never renewed again. */
+  readonly down: readonly number[];
+  /** Recoveries abandoned because their host crashed during them. */
+  readonly abandoned: readonly RecoveryRun[];
 }
 
 /** An instruction for the engine: carry out `step` on `host`, touching the VMs named. */
@@ -73,14 +79,16 @@ export type RecoveryEvent =
   /** The recovery interval elapsed: a recovery falls due at `atS`. */
   | { readonly kind: 'due'; readonly atS: number }
   /** The current step finished at `atS`. */
-  | { readonly kind: 'done'; readonly step: RecoveryStep; readonly host: number; readonly atS: number };
+  | { readonly kind: 'done'; readonly step: RecoveryStep; readonly host: number; readonly atS: number }
+  /** Host `host` crashed at `atS`. */
+  | { readonly kind: 'hostDown'; readonly host: number; readonly atS: number };
 
 /** The initial state: host i runs `hosts[i]`; the first recovery renews host 0. */
 export function initialRecoveryState(hosts: readonly HostRoles[]): RecoveryState {
   if (hosts.length === 0) throw new Error('proactive recovery needs at least one host');
   const names = hosts.flatMap((h) => [h.active, h.shadow]);
   if (new Set(names).size !== names.length) throw new Error(`VM names must be distinct: ${names.join(', ')}`);
-  return { hosts: [...hosts], nextHost: 0, current: null, waiting: [], stepDoneAtS: [], records: [], vmCounter: 0 };
+  return { hosts: [...hosts], nextHost: 0, current: null, waiting: [], stepDoneAtS: [], records: [], vmCounter: 0, down: [], abandoned: [] };
 }
 
 function actionFor(run: RecoveryRun, roles: HostRoles): RecoveryAction {
@@ -98,8 +106,16 @@ function actionFor(run: RecoveryRun, roles: HostRoles): RecoveryAction {
   }
 }
 
+/** The first live host from `from` on, in turn; -1 when every host is down. */
+function liveFrom(s: RecoveryState, from: number): number {
+  const n = s.hosts.length;
+  for (let k = 0; k < n; k++) if (!s.down.includes((from + k) % n)) return (from + k) % n;
+  return -1;
+}
+
 function start(s: RecoveryState, dueAtS: number, atS: number): { state: RecoveryState; actions: RecoveryAction[] } {
-  const host = s.nextHost;
+  const host = liveFrom(s, s.nextHost);
+  if (host < 0) return { state: s, actions: [] }; // nothing left to renew
   const newShadow = `recovered-${s.vmCounter + 1}`;
   const run: RecoveryRun = { host, step: 'checkpoint-shadow', newShadow, dueAtS, startedAtS: atS };
   const state = { ...s, current: run, stepDoneAtS: [], vmCounter: s.vmCounter + 1 };
@@ -113,6 +129,17 @@ export function recoveryReducer(s: RecoveryState, e: RecoveryEvent): { state: Re
   if (e.kind === 'due') {
     if (s.current !== null) return { state: { ...s, waiting: [...s.waiting, e.atS] }, actions: [] };
     return start(s, e.atS, e.atS);
+  }
+  if (e.kind === 'hostDown') {
+    if (!(e.host >= 0 && e.host < s.hosts.length)) throw new Error(`host ${e.host} is not one of the ${s.hosts.length} hosts`);
+    if (s.down.includes(e.host)) return { state: s, actions: [] };
+    const down = { ...s, down: [...s.down, e.host] };
+    if (s.current === null || s.current.host !== e.host) return { state: down, actions: [] };
+    // The recovery on the crashed host is abandoned; the next one due starts on the next live host.
+    const idle: RecoveryState = { ...down, current: null, stepDoneAtS: [], abandoned: [...s.abandoned, s.current], nextHost: (e.host + 1) % s.hosts.length };
+    if (idle.waiting.length === 0) return { state: idle, actions: [] };
+    const [dueAtS, ...rest] = idle.waiting;
+    return start({ ...idle, waiting: rest }, dueAtS!, e.atS);
   }
   const run = s.current;
   if (run === null) throw new Error(`step ${e.step} reported done on host ${e.host}, but no recovery is running`);

@@ -179,12 +179,12 @@ export class ShadowReplica {
       const unpauseNs = alreadyUp ? 0 : this.costs.unpauseNs;
       if (!alreadyUp) this.meter.cpu(this.host, unpauseNs, 'unpause');
       this.sim.schedule(unpauseNs, () => {
-        if (this._state === 'discarded') return;
+        if (this.gone) return;
         if (!alreadyUp) this.vm.resume();
         const unpausedAt = this.sim.now;
         let k = 0;
         const step = (): void => {
-          if (this._state === 'discarded') return;
+          if (this.gone) return;
           if (k === todo.length) {
             this._state = 'active';
             done({ startedAt, unpausedAt, caughtUpAt: this.sim.now, updatesApplied: todo.length });
@@ -264,12 +264,12 @@ export class ShadowReplica {
     this._state = 'waking';
     this.meter.cpu(this.host, this.costs.unpauseNs, 'unpause');
     this.sim.schedule(this.costs.unpauseNs, () => {
-      if (this._state === 'discarded') return;
+      if (this.gone) return;
       this.vm.resume();
       const unpausedAt = this.sim.now;
       this._state = 'applying';
       this.copyIn(update, () => {
-        if (this._state === 'discarded') return;
+        if (this.gone) return;
         const appliedAt = this.sim.now;
         const cont = this.afterCurrent;
         if (cont !== null) {
@@ -284,7 +284,7 @@ export class ShadowReplica {
         this._state = 'pausing';
         this.meter.cpu(this.host, this.costs.pauseNs, 'pause');
         this.sim.schedule(this.costs.pauseNs, () => {
-          if (this._state === 'discarded') return;
+          if (this.gone) return;
           this.vm.pause();
           this._state = 'paused';
           this.pausedSince = this.sim.now;
@@ -308,7 +308,7 @@ export class ShadowReplica {
     const work = this.costs.applyNsPerPage * u.pages.length;
     this.meter.cpu(this.host, work, 'apply');
     this.vm.vcpu.submit(work, () => {
-      if (this._state === 'discarded') return;
+      if (this.gone) return;
       const mem = this.vm.memory;
       const pb = u.pageBytes;
       for (let i = 0; i < u.pages.length; i++) mem.installPage(u.pages[i]!, u.versions[i]!, u.bytes.subarray(i * pb, (i + 1) * pb));
@@ -347,6 +347,11 @@ export class ShadowReplica {
       const p = u.pages[i]!;
       if (!(p >= 0 && p < mem.pages)) throw new Error(`shadow ${this.id}: update ${u.seq} has page ${p} outside ${mem.pages} pages`);
     }
+  }
+
+  /** Discarded, or its VM crashed with its host: scheduled steps stop here. */
+  private get gone(): boolean {
+    return this._state === 'discarded' || this.vm.status === 'crashed';
   }
 
   private requireLive(): void {

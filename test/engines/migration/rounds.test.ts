@@ -70,6 +70,20 @@ describe('round accounting (a page takes 1 ms on the stream)', () => {
     expect(r.rows()[0]!.bytes).toBe(2048 * 4104);
     expect(r.path.sends.map((s) => s.bytes)).toEqual([1024 * 4104, 1024 * 4104, CPU_STATE_BYTES]);
   });
+
+  it("counts a batch of QEMU's zero-page records already on the wire too", () => {
+    // A stop-and-copy of 2048 pages, 1000 of them data: batch 1 is 1000 data pages and 24 zero pages.
+    const r = rig({ pages: 2048, policy: bare({ precopy: false, zeroPageBytes: 9, pageHeaderBytes: 8, capStopPhase: false }), bytesPerS: 4104 * 1000 });
+    r.memory.zeroFrom = 1000;
+    r.startAt(0);
+    const batch1 = 1000 * 4104 + 24 * 9;
+    r.sim.run(Math.ceil((batch1 / (4104 * 1000)) * 1e9) + 1);
+    expect(r.path.sends.map((s) => s.bytes)).toEqual([batch1, 1024 * 9]);
+    expect(r.migration.roundBytesSoFar).toBe(batch1);
+    r.sim.run();
+    expect(r.migration.roundBytesSoFar).toBe(0);
+    expect(r.migration.memoryBytesSent).toBe(batch1 + 1024 * 9);
+  });
 });
 
 describe('what ends pre-copy, as the last row reports it', () => {

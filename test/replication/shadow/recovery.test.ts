@@ -85,6 +85,46 @@ describe('proactive recovery state machine', () => {
     expect(end.state.waiting).toEqual([]);
   });
 
+  it('a crash of the host being renewed abandons its recovery; the waiting one starts on the next live host, and the dead one is skipped from then on', () => {
+    const three = [...HOSTS, { active: 'a2', shadow: 's2' }];
+    let s = recoveryReducer(initialRecoveryState(three), { kind: 'due', atS: 10 }).state;
+    s = recoveryReducer(s, { kind: 'done', step: 'checkpoint-shadow', host: 0, atS: 11 }).state;
+    s = recoveryReducer(s, { kind: 'due', atS: 11.5 }).state; // waits for host 0's
+    const down = recoveryReducer(s, { kind: 'hostDown', host: 0, atS: 12 });
+    expect(down.state.abandoned).toEqual([{ host: 0, step: 'create-shadow', newShadow: 'recovered-1', dueAtS: 10, startedAtS: 10 }]);
+    expect(down.actions).toEqual([{ step: 'checkpoint-shadow', host: 1, vm: 's1' }]);
+    expect(down.state.current).toMatchObject({ host: 1, dueAtS: 11.5, startedAtS: 12, newShadow: 'recovered-2' });
+    expect(down.state.hosts).toEqual(three); // host 0 keeps its roles: nothing was swapped
+    let { state, t } = finish(down.state, 12);
+    const order: number[] = [];
+    for (let k = 0; k < 4; k++) {
+      const r = recoveryReducer(state, { kind: 'due', atS: ++t });
+      order.push(r.state.current!.host);
+      ({ state, t } = finish(r.state, t));
+    }
+    expect(order).toEqual([2, 1, 2, 1]);
+    expect(state.records.map((r) => r.host)).toEqual([1, 2, 1, 2, 1]);
+  });
+
+  it('a crash of another host leaves the running recovery alone; once every host is down nothing is renewed', () => {
+    let s = recoveryReducer(initialRecoveryState(HOSTS), { kind: 'due', atS: 10 }).state;
+    const other = recoveryReducer(s, { kind: 'hostDown', host: 1, atS: 10.5 });
+    expect(other.actions).toEqual([]);
+    expect(other.state.current).toEqual(s.current);
+    expect(other.state.down).toEqual([1]);
+    expect(recoveryReducer(other.state, { kind: 'hostDown', host: 1, atS: 10.6 }).state).toBe(other.state); // once is enough
+    s = finish(other.state, 11).state;
+    expect(s.records.map((r) => r.host)).toEqual([0]);
+    const next = recoveryReducer(s, { kind: 'due', atS: 20 });
+    expect(next.state.current!.host).toBe(0);
+    const none = recoveryReducer(next.state, { kind: 'hostDown', host: 0, atS: 21 });
+    expect(none.state.current).toBeNull();
+    const after = recoveryReducer(none.state, { kind: 'due', atS: 30 });
+    expect(after.actions).toEqual([]);
+    expect(after.state.current).toBeNull();
+    expect(() => recoveryReducer(s, { kind: 'hostDown', host: 2, atS: 40 })).toThrow(/host 2 is not one of the 2 hosts/);
+  });
+
   it('refuses steps out of turn, steps with nothing running, time going back, and duplicate VM names', () => {
     const idle = initialRecoveryState(HOSTS);
     expect(() => recoveryReducer(idle, { kind: 'done', step: 'checkpoint-shadow', host: 0, atS: 1 })).toThrow(/no recovery is running/);
