@@ -66,7 +66,8 @@ export interface Policy {
 
 type Preset = Omit<Policy, 'autoConverge'>;
 
-const NONE = {
+/** Every optional rule off: no rate limit, no stop rule, no zero pages or headers (each preset starts here). */
+export const NO_RULES = {
   minRateMbps: undefined,
   maxRateMbps: undefined,
   rateIncrementMbps: undefined,
@@ -89,7 +90,7 @@ const NONE = {
 /** The named presets (docs/design.md#engines), each with the source it follows. */
 export const POLICIES: readonly Preset[] = [
   {
-    ...NONE,
+    ...NO_RULES,
     name: 'xen-classic',
     description:
       'Xen 3.x xc_domain_save: skip re-dirtied pages; rate 100 Mibit/s, then dirty rate + 50, at most 500; stop after 30 rounds, > 3× memory, < 50 pages, or at the cap with a growing round',
@@ -106,7 +107,7 @@ export const POLICIES: readonly Preset[] = [
     stopAtCapGrowth: true, // (sent_this_iter > sent_last_iter) && RATE_IS_MAX()
   },
   {
-    ...NONE,
+    ...NO_RULES,
     name: 'xen-modern',
     description: 'Xen 4.x xg_sr_save: send dirty pages at link speed; at most 5 iterations or fewer than 50 dirty pages',
     precopy: true,
@@ -117,7 +118,7 @@ export const POLICIES: readonly Preset[] = [
     minDirtyCounts: 'pending',
   },
   {
-    ...NONE,
+    ...NO_RULES,
     name: 'qemu',
     description:
       'QEMU 7.2 precopy: 128 MiB/s; bandwidth measured every 100 ms; the dirty bitmap is synced, and the VM switched over, when what is left is below bandwidth × 300 ms; zero pages as 9-byte records; the stop-and-copy unthrottled; optional auto-converge',
@@ -133,7 +134,7 @@ export const POLICIES: readonly Preset[] = [
     capStopPhase: false, // migration.c:3331 rate limit INT64_MAX before the final copy
   },
   {
-    ...NONE,
+    ...NO_RULES,
     name: 'simgrid',
     description: "SimGrid 3.32's live-migration plugin: re-send what the previous round dirtied; switch over when it fits in bandwidth × 30 ms",
     precopy: true,
@@ -143,7 +144,7 @@ export const POLICIES: readonly Preset[] = [
     stopOnNoDirty: true,
   },
   {
-    ...NONE,
+    ...NO_RULES,
     name: 'textbook',
     description: "the classic stop rules: no dirty pages, a dirty count stable within 10 % over 3 rounds, or 30 rounds",
     precopy: true,
@@ -155,7 +156,7 @@ export const POLICIES: readonly Preset[] = [
     stopOnNoDirty: true,
   },
   {
-    ...NONE,
+    ...NO_RULES,
     name: 'stop-and-copy',
     description: 'the naive approach: pause, copy everything, resume on the target',
     precopy: false,

@@ -1,6 +1,6 @@
 import type { StopPhaseCosts } from '../../../lib/engines/migration/downtime.js';
 import type { RoundRecord } from '../../../lib/engines/migration/metrics.js';
-import type { Policy } from '../../../lib/engines/migration/policy.js';
+import { NO_RULES, type Policy } from '../../../lib/engines/migration/policy.js';
 import { Migration } from '../../../lib/engines/migration/rounds.js';
 import { Dom0Work, type TransferPath } from '../../../lib/engines/migration/transfer.js';
 import { Simulation, type Yieldable } from '../../../lib/sim/index.js';
@@ -8,32 +8,7 @@ import { Disk, Host, PageMemory, VM } from '../../../lib/vm/index.js';
 
 /** A policy with every rule off: pre-copy in address order, no rate limit, no stop rule. */
 export function bare(overrides: Partial<Policy> = {}): Policy {
-  return {
-    name: 'test',
-    description: 'test policy',
-    precopy: true,
-    skipRedirtied: false,
-    order: 'address',
-    minRateMbps: undefined,
-    maxRateMbps: undefined,
-    rateIncrementMbps: undefined,
-    maxBandwidthMiBps: undefined,
-    maxRounds: undefined,
-    maxFactor: undefined,
-    minDirtyPages: undefined,
-    minDirtyCounts: 'round',
-    stopAtCapGrowth: false,
-    downtimeLimitMs: undefined,
-    stableRounds: undefined,
-    stableTolerancePct: undefined,
-    stopOnNoDirty: false,
-    dirtySync: 'round',
-    zeroPageBytes: undefined,
-    pageHeaderBytes: 0,
-    capStopPhase: true,
-    autoConverge: false,
-    ...overrides,
-  };
+  return { name: 'test', description: 'test policy', precopy: true, skipRedirtied: false, order: 'address', ...NO_RULES, autoConverge: false, ...overrides };
 }
 
 /**
