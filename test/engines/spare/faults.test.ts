@@ -61,4 +61,13 @@ describe('spare faults: what each crash takes down and records', { timeout: 120_
     const alone = spare({ 'faults.hostCrashAtS': 0.3, 'faults.targetHost': 1, 'run.durationS': 1.2 });
     expect(alone.invariants.faultBoundHeld).toBe(true);
   });
+  it('a crashed host’s two VMs stop holding memory at the crash', () => {
+    // Four 4 MiB VMs for 1.2 s; host 1's active replica and shadow go at 0.3 s, and nothing is replaced
+    // (host 0's activated shadow stays running beside its replica, a VM that already existed).
+    const gib = 4 / 1024;
+    const r = spare({ 'faults.hostCrashAtS': 0.3, 'faults.targetHost': 1, 'run.durationS': 1.2 });
+    expect(r.metrics.replacements).toBe(0);
+    expect(r.metrics.memoryGiBSeconds).toBeCloseTo(4 * gib * 1.2 - 2 * gib * (1.2 - 0.3), 9);
+  });
+
 });

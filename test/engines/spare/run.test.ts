@@ -33,4 +33,12 @@ describe('spare run: the replicas executing and kept paused', { timeout: 300_000
     expect(reps.at(-1)).toEqual({ timeS: a.replacedAtS, active: 2, passive: 2 });
   });
 
+  it('memory over a replacement: the two replaced VMs hold theirs until destroyed (10 ms), the two new shadows from the decision on', () => {
+    const gib = 4 / 1024;
+    const r = spare({ 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.3, 'run.durationS': 1.2 });
+    expect(r.metrics.replacements).toBe(1);
+    // Four 4 MiB VMs the whole run (the reference replica is not counted), plus two for remus-2008's vmDestroyNs.
+    expect(r.metrics.memoryGiBSeconds).toBeCloseTo(4 * gib * 1.2 + 2 * gib * 0.01, 9);
+  });
+
 });
