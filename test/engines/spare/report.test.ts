@@ -109,4 +109,22 @@ describe('spare report: metrics and series from the model’s rules', { timeout:
     // The point at 2.5 s is still undecided when the run ends.
     expect((r.series.updates as Rec[]).at(-1)).toMatchObject({ atS: 2.5, accepted: false });
   });
+  it('two activations: activationMs is their mean; one still making new shadows at the end has no replacement time', () => {
+    // f = 2: host 2's replica replies wrongly at 0.3 s, host 0's replica crashes at 1.1 s.
+    const r = spare({ 'spare.f': 2, 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.3, 'faults.vmCrashAtS': 1.1, 'faults.targetHost': 0, 'run.durationS': 1.5 });
+    const acts = r.series.activations as Rec[];
+    expect(acts.map((a) => [a.faultAtS, a.replica, a.cause])).toEqual([
+      [0.3, '2', 'reply-mismatch'],
+      [1.1, '0', 'reply-timeout'],
+    ]);
+    // The second one's new shadows (a 550 ms creation) are not made by 1.5 s.
+    expect(acts[1]!.replacedAtS).toBeNull();
+    expect(acts[1]!.decidedAtS as number).toBeGreaterThan(acts[1]!.suspectedAtS as number);
+    const mean = (k: string): number => (acts.reduce((x, a) => x + (a[k] as number) - (a.suspectedAtS as number), 0) / acts.length) * 1000;
+    expect(r.metrics.activationMs!).toBeGreaterThanOrEqual(mean('caughtUpAtS') - 1e-9);
+    expect(r.metrics.activationMs!).toBeLessThanOrEqual(mean('decidedAtS') + 1e-9);
+    expect(r.metrics.serviceLost).toBe(false);
+    expect(r.invariants.faultBoundHeld).toBe(true);
+  });
+
 });
