@@ -125,6 +125,10 @@ describe('spare report: metrics and series from the model’s rules', { timeout:
     expect(r.metrics.activationMs!).toBeLessThanOrEqual(mean('decidedAtS') + 1e-9);
     expect(r.metrics.serviceLost).toBe(false);
     expect(r.invariants.faultBoundHeld).toBe(true);
+    // A request outstanding at the crash waits for the 20 ms reply timeout: the fault latency is at least that
+    // much above the (sub-millisecond) median of the requests no fault touched.
+    expect(r.metrics.faultLatencyMs!).toBeGreaterThan(19);
+    expect(r.metrics.faultLatencyMs!).toBeLessThan(40);
   });
 
 });
