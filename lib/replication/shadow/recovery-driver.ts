@@ -59,7 +59,7 @@ export class ProactiveRecovery {
   private activated: ShadowReplica | null = null;
   /** The VM step 4 switched away from (step 5 destroys it). */
   private retiredVm: VM | null = null;
-  /** The update seq step 1 pinned (unpinned at step 3, or when the recovery is abandoned). */
+  /** The update seq step 1 pinned — its image's seq (unpinned at step 3, or when the recovery is abandoned). */
   private pinned: number | null = null;
   /** The step being carried out: a completion of any other (an abandoned recovery's) is ignored. */
   private step: RecoveryAction | null = null;
@@ -206,7 +206,7 @@ export class ProactiveRecovery {
         const old = updates.host(h).shadow;
         const pending = updates.acceptedAfter(h, old.appliedSeq);
         updates.setShadow(h, this.created!);
-        updates.unpin(h, this.image!.seq);
+        updates.unpin(h, this.pinned!);
         this.pinned = null;
         this.image = null;
         this.created = null;

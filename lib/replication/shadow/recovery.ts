@@ -122,6 +122,13 @@ function start(s: RecoveryState, dueAtS: number, atS: number): { state: Recovery
   return { state, actions: [actionFor(run, s.hosts[host]!)] };
 }
 
+/** No recovery runs in `idle`: start the oldest one waiting, if any. */
+function startWaiting(idle: RecoveryState, atS: number): { state: RecoveryState; actions: RecoveryAction[] } {
+  if (idle.waiting.length === 0) return { state: idle, actions: [] };
+  const [dueAtS, ...rest] = idle.waiting;
+  return start({ ...idle, waiting: rest }, dueAtS!, atS);
+}
+
 /** One transition. Throws on an event that cannot happen now (a step reported out of turn). */
 export function recoveryReducer(s: RecoveryState, e: RecoveryEvent): { state: RecoveryState; actions: RecoveryAction[] } {
   const lastTime = s.current !== null ? Math.max(s.current.startedAtS, ...s.stepDoneAtS) : -Infinity;
@@ -136,10 +143,7 @@ export function recoveryReducer(s: RecoveryState, e: RecoveryEvent): { state: Re
     const down = { ...s, down: [...s.down, e.host] };
     if (s.current === null || s.current.host !== e.host) return { state: down, actions: [] };
     // The recovery on the crashed host is abandoned; the next one due starts on the next live host.
-    const idle: RecoveryState = { ...down, current: null, stepDoneAtS: [], abandoned: [...s.abandoned, s.current], nextHost: (e.host + 1) % s.hosts.length };
-    if (idle.waiting.length === 0) return { state: idle, actions: [] };
-    const [dueAtS, ...rest] = idle.waiting;
-    return start({ ...idle, waiting: rest }, dueAtS!, e.atS);
+    return startWaiting({ ...down, current: null, stepDoneAtS: [], abandoned: [...s.abandoned, s.current], nextHost: (e.host + 1) % s.hosts.length }, e.atS);
   }
   const run = s.current;
   if (run === null) throw new Error(`step ${e.step} reported done on host ${e.host}, but no recovery is running`);
@@ -171,9 +175,7 @@ export function recoveryReducer(s: RecoveryState, e: RecoveryEvent): { state: Re
     stepDoneAtS: [],
     records: [...s.records, record],
   };
-  if (idle.waiting.length === 0) return { state: idle, actions: [] };
-  const [dueAtS, ...rest] = idle.waiting;
-  return start({ ...idle, waiting: rest }, dueAtS!, e.atS);
+  return startWaiting(idle, e.atS);
 }
 
 /** When each finished recovery replaced its host's active replica (step 5 done), for `faultBoundHeld`. */

@@ -211,4 +211,21 @@ describe('ShadowReplica', () => {
     expect(recs).toEqual([]);
     expect(shadow.appliedSeq).toBe(0);
   });
+
+  it('a shadow whose VM crashed with its host stops: a wake or an activation under way never resumes it', () => {
+    const waking = setup();
+    const recs: ApplyRecord[] = [];
+    waking.shadow.apply(waking.update(1), (r) => recs.push(r));
+    waking.sim.schedule(500, () => waking.shadow.vm.crash()); // during the 2 µs unpause
+    waking.sim.run();
+    expect(recs).toEqual([]);
+    expect(waking.shadow.vm.status).toBe('crashed');
+    const activating = setup();
+    let act: unknown = null;
+    activating.shadow.activate([activating.update(1)], (r) => (act = r));
+    activating.sim.schedule(500, () => activating.shadow.vm.crash());
+    activating.sim.run();
+    expect(act).toBeNull();
+    expect(activating.shadow.vm.status).toBe('crashed');
+  });
 });
