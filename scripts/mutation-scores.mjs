@@ -10,6 +10,11 @@
 // so a file re-measured after new tests replaces its older result instead of being counted twice.
 // An earlier results/mutation.json may be named too (before the reports): its per-file counts and
 // suites are carried over for the files no report named after it holds.
+//
+// A report named with a leading `+` adds kills instead of replacing: it ran more suites (often only
+// new tests) over files an earlier report holds, and every mutant it detected counts as detected —
+// a mutant any test of the project kills is killed. It applies only where the file's source is the
+// one the earlier report mutated (otherwise the mutants are not the same); its suites are appended.
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -21,28 +26,53 @@ const named = args.length > 0 ? args : readdirSync('reports/mutation').filter((f
 const DETECTED = new Set(['Killed', 'Timeout']);
 const VALID = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 
-/** file → { detected, valid, suites } from the last report that holds it. */
-const perFile = new Map();
+/** A mutant's identity within one version of a file. */
+const keyOf = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column} ${m.mutatorName} ${m.replacement ?? ''}`;
+
+/** file → { source, status: Map<mutant, status>, suites } from the last report that holds it, or carried counts. */
+const held = new Map();
 for (const arg of named) {
-  const at = arg.indexOf('@');
-  const path = at < 0 ? arg : arg.slice(0, at);
-  const suites = at < 0 ? undefined : arg.slice(at + 1);
+  const adds = arg.startsWith('+');
+  const spec = adds ? arg.slice(1) : arg;
+  const at = spec.indexOf('@');
+  const path = at < 0 ? spec : spec.slice(0, at);
+  const suites = at < 0 ? undefined : spec.slice(at + 1);
   const report = JSON.parse(readFileSync(path, 'utf8'));
   if (report.files === undefined) {
     // an earlier results/mutation.json: carry its files' counts and suites
     for (const [file, t] of Object.entries(report.mutants ?? {}))
-      if (file.endsWith('.ts')) perFile.set(file, { detected: t.detected, valid: t.valid, suites: report.tests?.[file] });
+      if (file.endsWith('.ts')) held.set(file, { counts: { detected: t.detected, valid: t.valid }, suites: report.tests?.[file] });
     continue;
   }
-  for (const [file, { mutants }] of Object.entries(report.files)) {
-    let detected = 0;
-    let valid = 0;
-    for (const m of mutants) {
-      if (DETECTED.has(m.status)) detected++;
-      if (VALID.has(m.status)) valid++;
+  for (const [file, { source, mutants }] of Object.entries(report.files)) {
+    const before = held.get(file);
+    if (adds) {
+      if (before?.status === undefined || before.source !== source) {
+        console.error(`${path}: ${file} is not held at the same source by an earlier report; its kills are not added`);
+        continue;
+      }
+      for (const m of mutants) if (DETECTED.has(m.status) && before.status.has(keyOf(m))) before.status.set(keyOf(m), m.status);
+      if (suites !== undefined) before.suites = before.suites === undefined ? suites : `${before.suites}, ${suites}`;
+      continue;
     }
-    perFile.set(file, { detected, valid, suites });
+    held.set(file, { source, status: new Map(mutants.map((m) => [keyOf(m), m.status])), suites });
   }
+}
+
+/** file → { detected, valid, suites }. */
+const perFile = new Map();
+for (const [file, h] of held) {
+  if (h.counts !== undefined) {
+    perFile.set(file, { ...h.counts, suites: h.suites });
+    continue;
+  }
+  let detected = 0;
+  let valid = 0;
+  for (const st of h.status.values()) {
+    if (DETECTED.has(st)) detected++;
+    if (VALID.has(st)) valid++;
+  }
+  perFile.set(file, { detected, valid, suites: h.suites });
 }
 
 /** lib/engines/remus/x.ts → ['lib/engines/remus', 'lib/engines'] (stops at lib/<layer>). */

@@ -100,8 +100,9 @@ export class Activations {
     this.suspicions++;
     if (this.current !== null || this.recovery?.running === true || this.barrier.standing) {
       // One activation at a time; a suspicion during it is answered by the shadows it activated
-      // (they execute and vote on every request), or taken up when it ends.
-      if (this.current === null || t.kind === 'update') this.deferred.push({ cause, target: t });
+      // (they execute and vote on every request) until it has decided and they are replaced, and
+      // taken up when it ends otherwise.
+      if (this.current === null || t.kind === 'update' || this.current.finishedAt >= 0) this.deferred.push({ cause, target: t });
       return;
     }
     this.start(cause, t);

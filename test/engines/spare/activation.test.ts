@@ -101,4 +101,23 @@ describe('spare activation: crashes', { timeout: 120_000 }, () => {
     expect(r.metrics.replacements).toBe(1);
     expect(r.series.replicas!.at(-1)).toMatchObject({ active: 2, passive: 2 });
   });
+  it('a replica that crashes while an activation is making its new shadows is suspected on a timeout, and its suspicion is taken up once they exist', () => {
+    // A second fault within the window (beyond f = 1): host 1's wrong replies are decided at once,
+    // host 0's active replica crashes while the new shadows are still being made.
+    const r = spareRun({ 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.7, 'faults.vmCrashAtS': 1, 'faults.targetHost': 0, 'spare.updateIntervalMs': 200, 'run.durationS': 1.9 });
+    expect(r.invariants).toMatchObject({ noWrongReply: true, repliesConsistent: true, shadowsConsistent: true, faultBoundHeld: false });
+    const [first, second, ...rest] = activationsOf(r);
+    expect(rest).toEqual([]);
+    expect(first).toMatchObject({ cause: 'reply-mismatch', replica: '1' });
+    ordered(first!);
+    expect(first!.decidedAtS!).toBeLessThan(1);
+    expect(first!.replacedAtS!).toBeGreaterThan(1);
+    // The crash's timed-out requests wait for the first activation, then activate its new shadows.
+    expect(second).toMatchObject({ cause: 'reply-timeout', replica: '0', suspectedAtS: first!.replacedAtS });
+    ordered(second!);
+    expect(r.metrics.replacements).toBe(2);
+    expect(r.metrics.serviceLost).toBe(false);
+    expect(r.metrics.unansweredRequests).toBe(0);
+    expect(r.series.replicas!.at(-1)).toMatchObject({ active: 2, passive: 2 });
+  });
 });
