@@ -53,4 +53,20 @@ describe('spare verified updates in the engine', { timeout: 120_000 }, () => {
     expect(ups.filter((u) => (u.atS as number) > (a.replacedAtS as number) && u.accepted === true).length).toBeGreaterThanOrEqual(1);
     expect(r.invariants.shadowsConsistent).toBe(true);
   });
+  it('an update point whose barrier is not reached in time is skipped, and the suspicion the barrier held back is taken up when it gives up', () => {
+    // Host 0's replica crashes 10 ms before the point at 0.4 s: the requests it leaves unanswered keep
+    // the barrier from standing; their reply timeout (20 ms) falls while it waits.
+    const r = spare({ 'faults.vmCrashAtS': 0.39, 'faults.targetHost': 0 });
+    const [a, ...rest] = r.series.activations as Rec[];
+    expect(rest).toEqual([]);
+    // The barrier waits one reply timeout (0.40 … 0.42 s), then the held-back suspicion activates the shadows.
+    expect(a).toMatchObject({ cause: 'reply-timeout', replica: '0' });
+    expect(a!.suspectedAtS as number).toBeCloseTo(0.42, 9);
+    const ups = r.series.updates as Rec[];
+    expect(ups.map((u) => u.atS)).toEqual([0.2, 1]);
+    // 0.4 s: the barrier gave up; 0.6 and 0.8 s: the activation was making its new shadows.
+    expect(r.metrics.updatePointsSkipped).toBe(3);
+    expect(r.invariants).toMatchObject({ shadowsConsistent: true, noWrongReply: true, faultBoundHeld: true });
+    expect(r.metrics.serviceLost).toBe(false);
+  });
 });
