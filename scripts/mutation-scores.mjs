@@ -12,9 +12,12 @@
 // suites are carried over for the files no report named after it holds.
 //
 // A report named with a leading `+` adds kills instead of replacing: it ran more suites (often only
-// new tests) over files an earlier report holds, and every mutant it detected counts as detected —
-// a mutant any test of the project kills is killed. It applies only where the file's source is the
-// one the earlier report mutated (otherwise the mutants are not the same); its suites are appended.
+// new tests, often only over the earlier survivors' lines) over files an earlier report holds, and
+// every mutant it detected counts as detected — a mutant any test of the project kills is killed.
+// Mutants are matched by what they change (mutator, replacement, the code replaced, and which
+// occurrence of that in the file), so lines that moved still match; the file's mutants stay the
+// earlier report's, and mutants of code changed since (new in the `+` report) are counted on
+// stderr, not scored. Its suites are appended.
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -26,8 +29,27 @@ const named = args.length > 0 ? args : readdirSync('reports/mutation').filter((f
 const DETECTED = new Set(['Killed', 'Timeout']);
 const VALID = new Set(['Killed', 'Timeout', 'Survived', 'NoCoverage']);
 
-/** A mutant's identity within one version of a file. */
-const keyOf = (m) => `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column} ${m.mutatorName} ${m.replacement ?? ''}`;
+/** The text a mutant replaces (Stryker locations: lines from 1, columns from 1). */
+function original(lines, loc) {
+  if (loc.start.line === loc.end.line) return lines[loc.start.line - 1].slice(loc.start.column - 1, loc.end.column - 1);
+  const parts = [lines[loc.start.line - 1].slice(loc.start.column - 1)];
+  for (let l = loc.start.line; l < loc.end.line - 1; l++) parts.push(lines[l]);
+  parts.push(lines[loc.end.line - 1].slice(0, loc.end.column - 1));
+  return parts.join('\n');
+}
+
+/** Each mutant's identity in a file, by what it changes: mutator, replacement, code replaced, occurrence. */
+function keyed(source, mutants) {
+  const lines = source.split('\n');
+  const seen = new Map();
+  const byPos = [...mutants].sort((a, b) => a.location.start.line - b.location.start.line || a.location.start.column - b.location.start.column || a.location.end.line - b.location.end.line || a.location.end.column - b.location.end.column || (a.mutatorName + (a.replacement ?? '')).localeCompare(b.mutatorName + (b.replacement ?? '')));
+  return byPos.map((m) => {
+    const base = `${m.mutatorName}\u0000${m.replacement ?? ''}\u0000${original(lines, m.location)}`;
+    const k = (seen.get(base) ?? 0) + 1;
+    seen.set(base, k);
+    return [`${base}\u0000${k}`, m.status];
+  });
+}
 
 /** file → { source, status: Map<mutant, status>, suites } from the last report that holds it, or carried counts. */
 const held = new Map();
@@ -47,15 +69,20 @@ for (const arg of named) {
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const before = held.get(file);
     if (adds) {
-      if (before?.status === undefined || before.source !== source) {
-        console.error(`${path}: ${file} is not held at the same source by an earlier report; its kills are not added`);
+      if (before?.status === undefined) {
+        console.error(`${path}: ${file} is not held mutant by mutant by an earlier report; its kills are not added`);
         continue;
       }
-      for (const m of mutants) if (DETECTED.has(m.status) && before.status.has(keyOf(m))) before.status.set(keyOf(m), m.status);
+      let unmatched = 0;
+      for (const [k, st] of keyed(source, mutants)) {
+        if (!before.status.has(k)) unmatched++;
+        else if (DETECTED.has(st)) before.status.set(k, st);
+      }
+      if (unmatched > 0) console.error(`${path}: ${file}: ${unmatched} mutants of code changed since the earlier report are not scored`);
       if (suites !== undefined) before.suites = before.suites === undefined ? suites : `${before.suites}, ${suites}`;
       continue;
     }
-    held.set(file, { source, status: new Map(mutants.map((m) => [keyOf(m), m.status])), suites });
+    held.set(file, { status: new Map(keyed(source, mutants)), suites });
   }
 }
 

@@ -8,17 +8,23 @@ const SCRIPT = resolve('scripts/mutation-scores.mjs');
 
 type Status = 'Killed' | 'Timeout' | 'Survived' | 'NoCoverage' | 'CompileError';
 
-/** A Stryker JSON report holding `files`, each mutant on its own line of the file. */
-function report(files: Record<string, { source: string; statuses: Status[] }>): object {
+/**
+ * A Stryker JSON report holding `files`: one line of source per mutant (`line 1`, `line 2`, … unless
+ * given), each mutant replacing its whole line.
+ */
+function report(files: Record<string, { lines?: string[]; statuses: Status[] }>): object {
   return {
     files: Object.fromEntries(
-      Object.entries(files).map(([file, { source, statuses }]) => [
-        file,
-        {
-          source,
-          mutants: statuses.map((status, i) => ({ status, mutatorName: 'ConditionalExpression', replacement: 'true', location: { start: { line: i + 1, column: 1 }, end: { line: i + 1, column: 5 } } })),
-        },
-      ]),
+      Object.entries(files).map(([file, { lines, statuses }]) => {
+        const src = lines ?? statuses.map((_, i) => `line ${i + 1}`);
+        return [
+          file,
+          {
+            source: src.join('\n'),
+            mutants: statuses.map((status, i) => ({ status, mutatorName: 'BlockStatement', replacement: '{}', location: { start: { line: i + 1, column: 1 }, end: { line: i + 1, column: src[i]!.length + 1 } } })),
+          },
+        ];
+      }),
     ),
   };
 }
@@ -38,7 +44,7 @@ const B = 'lib/engines/x/b.ts';
 
 describe('scripts/mutation-scores.mjs', () => {
   it('scores each file, each folder up to lib/<layer>: detected (killed or timed out) ÷ valid; compile errors are not valid', () => {
-    const { out } = scores({ 'r.json': report({ [A]: { source: 'a', statuses: ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'CompileError'] }, [B]: { source: 'b', statuses: ['Killed'] } }) }, ['r.json@t/a.test.ts']);
+    const { out } = scores({ 'r.json': report({ [A]: { statuses: ['Killed', 'Timeout', 'Survived', 'NoCoverage', 'CompileError'] }, [B]: { statuses: ['Killed'] } }) }, ['r.json@t/a.test.ts']);
     expect(out.scores).toEqual({ 'lib/engines': 60, 'lib/engines/x': 60, [A]: 50, [B]: 100 });
     expect(out.mutants[A]).toEqual({ detected: 2, valid: 4 });
     expect(out.tests[A]).toBe('t/a.test.ts');
@@ -46,18 +52,18 @@ describe('scripts/mutation-scores.mjs', () => {
 
   it('a file measured again replaces its earlier result (the last report named wins)', () => {
     const { out } = scores(
-      { 'old.json': report({ [A]: { source: 'a', statuses: ['Survived', 'Survived'] } }), 'new.json': report({ [A]: { source: 'a2', statuses: ['Killed', 'Survived', 'Survived'] } }) },
+      { 'old.json': report({ [A]: { statuses: ['Survived', 'Survived'] } }), 'new.json': report({ [A]: { statuses: ['Killed', 'Survived', 'Survived'] } }) },
       ['old.json', 'new.json@t/new.test.ts'],
     );
     expect(out.mutants[A]).toEqual({ detected: 1, valid: 3 });
     expect(out.tests[A]).toBe('t/new.test.ts');
   });
 
-  it('+report adds its kills to the same mutants of the same source, and appends its suites', () => {
+  it('+report adds its kills to the same mutants, and appends its suites', () => {
     const { out } = scores(
       {
-        'base.json': report({ [A]: { source: 'a', statuses: ['Killed', 'Survived', 'Survived', 'NoCoverage'] } }),
-        'more.json': report({ [A]: { source: 'a', statuses: ['Survived', 'Killed', 'Survived', 'Timeout'] } }),
+        'base.json': report({ [A]: { statuses: ['Killed', 'Survived', 'Survived', 'NoCoverage'] } }),
+        'more.json': report({ [A]: { statuses: ['Survived', 'Killed', 'Survived', 'Timeout'] } }),
       },
       ['base.json@t/a.test.ts', '+more.json@t/new.test.ts'],
     );
@@ -66,18 +72,29 @@ describe('scripts/mutation-scores.mjs', () => {
     expect(out.tests[A]).toBe('t/a.test.ts, t/new.test.ts');
   });
 
-  it('+report over a changed source adds nothing, and says so', () => {
+  it('+report matches mutants by the code they change: moved lines still match; mutants of code changed since are not scored, and it says so', () => {
     const { out, stderr } = scores(
-      { 'base.json': report({ [A]: { source: 'a', statuses: ['Survived'] } }), 'more.json': report({ [A]: { source: 'a changed', statuses: ['Killed'] } }) },
+      {
+        'base.json': report({ [A]: { lines: ['a', 'b', 'c'], statuses: ['Killed', 'Survived', 'Survived'] } }),
+        // A line was added on top: every mutant moved one line down, one is new.
+        'more.json': report({ [A]: { lines: ['new', 'a', 'b', 'c'], statuses: ['Killed', 'Survived', 'Killed', 'Survived'] } }),
+      },
       ['base.json', '+more.json'],
     );
-    expect(out.mutants[A]).toEqual({ detected: 0, valid: 1 });
-    expect(stderr).toMatch(/lib\/engines\/x\/a\.ts is not held at the same source/);
+    expect(out.mutants[A]).toEqual({ detected: 2, valid: 3 });
+    expect(stderr).toMatch(/lib\/engines\/x\/a\.ts: 1 mutants of code changed since the earlier report are not scored/);
+  });
+
+  it('+report over a file no earlier report holds mutant by mutant adds nothing, and says so', () => {
+    const earlier = { date: 'x', scores: {}, mutants: { [A]: { detected: 1, valid: 2 } } };
+    const { out, stderr } = scores({ 'earlier.json': earlier, 'more.json': report({ [A]: { statuses: ['Killed', 'Killed'] } }) }, ['earlier.json', '+more.json']);
+    expect(out.mutants[A]).toEqual({ detected: 1, valid: 2 });
+    expect(stderr).toMatch(/is not held mutant by mutant/);
   });
 
   it('an earlier results/mutation.json carries the counts of files no later report holds', () => {
     const earlier = { date: 'x', scores: {}, mutants: { [B]: { detected: 3, valid: 4 }, 'lib/engines/x': { detected: 3, valid: 4 } }, tests: { [B]: 't/b.test.ts' } };
-    const { out } = scores({ 'earlier.json': earlier, 'r.json': report({ [A]: { source: 'a', statuses: ['Killed'] } }) }, ['earlier.json', 'r.json']);
+    const { out } = scores({ 'earlier.json': earlier, 'r.json': report({ [A]: { statuses: ['Killed'] } }) }, ['earlier.json', 'r.json']);
     expect(out.mutants).toMatchObject({ [A]: { detected: 1, valid: 1 }, [B]: { detected: 3, valid: 4 }, 'lib/engines': { detected: 4, valid: 5 } });
     expect(out.tests[B]).toBe('t/b.test.ts');
   });
