@@ -44,6 +44,6 @@ describe('remusEngine', () => {
     const p = resolveRunParams('remus', 'kvstore', { 'remus.primaries': 3 });
     expect(remusEngine.extraVms!(p)).toEqual([{ fromS: 0 }, { fromS: 0 }, { fromS: 0 }]);
     expect(remusEngine.replicas!(p)).toEqual({ active: 1, passive: 1 });
-    expect(remusEngine.layout(p).hosts).toEqual(['A0', 'A1', 'A2', 'B']);
+    expect(remusEngine.layout!(p).hosts).toEqual(['A0', 'A1', 'A2', 'B']);
   });
 });
