@@ -11,7 +11,7 @@ const run = (params: Record<string, number>): RemusOutcome =>
 const events = (o: RemusOutcome): string[] => o.series.remusTimeline!.map((r) => r.event as string);
 const at = (o: RemusOutcome, event: string): SeriesRecord[] => o.series.remusTimeline!.filter((r) => r.event === event);
 /** When the first primary's clients last received a packet. */
-const lastOutputS = (o: RemusOutcome): number => Math.max(...o.series.output!.map((r) => r.timeS));
+const lastOutputS = (o: RemusOutcome): number => Math.max(...o.series.output!.map((r) => r.timeS as number));
 
 describe('remus injectFaults(run, faults)', { timeout: 120_000 }, () => {
   it('faults.hostCrashAtS before any failover crashes the host running the VM, the primary: the backup takes over', () => {
