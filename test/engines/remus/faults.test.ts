@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { SeriesRecord } from '../../../lib/metrics/records.js';
-import { injectFaults } from '../../../lib/engines/remus/faults.js';
-import type { RemusRun } from '../../../lib/engines/remus/wire.js';
-import { remusPair, remusRun, type RemusOutcome } from './harness.js';
+import { remusRun, type RemusOutcome } from './harness.js';
 
 /** A 4 s kvstore run in a 16 MiB VM, 50 ms epochs, a 200 ms heartbeat timeout. */
 const run = (params: Record<string, number>): RemusOutcome =>
@@ -56,35 +54,5 @@ describe('remus injectFaults(run, faults)', { timeout: 120_000 }, () => {
     expect(events(o)).toEqual(['vm-crash', 'detected', 'resumed']);
     expect(at(o, 'vm-crash')[0]).toMatchObject({ timeS: 1, primary: 0 });
     expect(o.metrics.failoverMs!).toBeCloseTo((at(o, 'resumed')[0]!.timeS as number) * 1e3 - 1e3, 6);
-  });
-});
-
-describe('remus injectFaults(run, [backupCrash]): what the crashed backup held, against the last committed checkpoint', { timeout: 120_000 }, () => {
-  /** A protected pair at 2 s; `sabotage` alters the backup's copy; then the backup host crashes. */
-  function crashBackupAfter(sabotage: (run: RemusRun) => void): RemusRun['backupCrashCheck'] {
-    const { run, start } = remusPair();
-    start();
-    run.sim.run(2e9);
-    sabotage(run);
-    injectFaults(run, [{ kind: 'backupCrash', atNs: run.sim.now + 1 }]);
-    run.sim.run(run.sim.now + 1e6);
-    expect(run.backup.alive).toBe(false);
-    return run.backupCrashCheck;
-  }
-
-  it('an untouched backup holds exactly the committed memory and disk', () => {
-    expect(crashBackupAfter(() => {})).toEqual({ memory: true, disk: true });
-  });
-
-  it('a page of the image newer than the commit (page 0) is found', () => {
-    expect(crashBackupAfter((run) => run.primaries[0]!.replica.image!.write(0))).toEqual({ memory: false, disk: true });
-  });
-
-  it('a disk block newer than the commit (block 0) is found', () => {
-    expect(
-      crashBackupAfter((run) => {
-        run.primaries[0]!.replica.disk.versions[0]!++;
-      }),
-    ).toEqual({ memory: true, disk: false });
   });
 });
