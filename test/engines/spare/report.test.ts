@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ResourceMetrics } from '../../../lib/engines/resources.js';
-import type { SpareMetrics } from '../../../lib/engines/spare/metrics.js';
-import { faultSchedule } from '../../../lib/faults/index.js';
-import { getEngine, resolveRunParams, simulate, type SimulationOutcome } from '../../../lib/scenario/index.js';
-import { getWorkload } from '../../../workloads/index.js';
-
-type Outcome = SimulationOutcome & { readonly metrics: SimulationOutcome['metrics'] & ResourceMetrics & SpareMetrics };
-type Rec = Record<string, number | string | boolean | null>;
-
-/** A short spare run, alone (no twins), in a 4 MiB VM. */
-function spare(params: Record<string, number | string | boolean>): Outcome {
-  const p = resolveRunParams('spare', 'kvstore', { 'vm.memoryMiB': 4, 'run.durationS': 1.2, 'workload.rmwProportion': 0.2, 'workload.clients': 4, ...params });
-  return simulate(getEngine('spare'), getWorkload('kvstore'), p, 1, faultSchedule(p, p.num('run.durationS'))) as Outcome;
-}
+import { spareRun, type Rec, type SpareOutcome } from './rig.js';
 
 /** The update metrics follow from the `updates` series, and every update point is an update or a skipped point. */
-function expectUpdatesConsistent(r: Outcome, intervalS: number, durationS: number): void {
+function expectUpdatesConsistent(r: SpareOutcome, intervalS: number, durationS: number): void {
   const ups = r.series.updates as Rec[];
   expect(r.metrics.updates).toBe(ups.length);
   expect(r.metrics.updatesAccepted).toBe(ups.filter((u) => u.accepted === true).length);
@@ -35,7 +22,7 @@ function expectUpdatesConsistent(r: Outcome, intervalS: number, durationS: numbe
 
 describe('spare report: metrics and series from the model’s rules', { timeout: 120_000 }, () => {
   it('fault-free: the update metrics follow the updates series, no point skipped, nothing lost', () => {
-    const r = spare({ 'spare.updateIntervalMs': 200, 'run.durationS': 1.2 });
+    const r = spareRun({ 'spare.updateIntervalMs': 200, 'run.durationS': 1.2 });
     expectUpdatesConsistent(r, 0.2, 1.2);
     expect(r.metrics.updatePointsSkipped).toBe(0);
     expect(r.metrics.serviceLost).toBe(false);
@@ -49,7 +36,7 @@ describe('spare report: metrics and series from the model’s rules', { timeout:
 
   it('a second fault while the first is being replaced: each activation names the fault before its suspicion', () => {
     // Host 1's replica replies wrongly at 0.7 s (replaced by its shadow), host 0's replica crashes at 1.0 s.
-    const r = spare({ 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.7, 'faults.vmCrashAtS': 1.0, 'faults.targetHost': 0, 'run.durationS': 1.6, 'spare.updateIntervalMs': 200 });
+    const r = spareRun({ 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.7, 'faults.vmCrashAtS': 1.0, 'faults.targetHost': 0, 'run.durationS': 1.6, 'spare.updateIntervalMs': 200 });
     expectUpdatesConsistent(r, 0.2, 1.6);
     const acts = r.series.activations as Rec[];
     expect(acts.length).toBe(r.metrics.activations);
@@ -71,18 +58,18 @@ describe('spare report: metrics and series from the model’s rules', { timeout:
   it('serviceLost: fewer than f + 1 replicas executing at the end, as the replicas series says', () => {
     // Recoveries back to back (a 0.5 s period, shorter than one recovery) hold every suspicion back:
     // host 0's crash leaves one replica executing, and no activation replaces it (docs/spare.md).
-    const r = spare({ 'spare.recoveryIntervalS': 0.5, 'faults.hostCrashAtS': 1.0, 'faults.targetHost': 0, 'run.durationS': 1.6, 'spare.updateIntervalMs': 200 });
+    const r = spareRun({ 'spare.recoveryIntervalS': 0.5, 'faults.hostCrashAtS': 1.0, 'faults.targetHost': 0, 'run.durationS': 1.6, 'spare.updateIntervalMs': 200 });
     expect(r.series.activations).toEqual([]);
     const last = r.series.replicas!.at(-1) as Rec;
     expect(last.active as number).toBeLessThan(2);
     expect(r.metrics.serviceLost).toBe(true);
-    const fine = spare({ 'faults.hostCrashAtS': 1.0, 'faults.targetHost': 0, 'run.durationS': 1.6, 'spare.updateIntervalMs': 200 });
+    const fine = spareRun({ 'faults.hostCrashAtS': 1.0, 'faults.targetHost': 0, 'run.durationS': 1.6, 'spare.updateIntervalMs': 200 });
     expect((fine.series.replicas!.at(-1) as Rec).active as number).toBeGreaterThanOrEqual(2);
     expect(fine.metrics.serviceLost).toBe(false);
   });
 
   it('a replica found faulty is named by host; several in ascending order, separated by spaces', () => {
-    const r = spare({ 'spare.f': 2, 'faults.byzantineReplicas': 2, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.7, 'run.durationS': 1.5 });
+    const r = spareRun({ 'spare.f': 2, 'faults.byzantineReplicas': 2, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.7, 'run.durationS': 1.5 });
     const acts = r.series.activations as Rec[];
     // The highest hosts turn faulty first: hosts 1 and 2 of 0, 1, 2.
     expect(acts[0]).toMatchObject({ faultAtS: 0.7, replica: '1 2', cause: 'reply-mismatch' });
@@ -97,7 +84,7 @@ describe('spare report: metrics and series from the model’s rules', { timeout:
   });
 
   it('a crashed host is no replica found faulty: the activation it causes names none', () => {
-    const r = spare({ 'faults.hostCrashAtS': 0.3, 'faults.targetHost': 1, 'run.durationS': 1.2 });
+    const r = spareRun({ 'faults.hostCrashAtS': 0.3, 'faults.targetHost': 1, 'run.durationS': 1.2 });
     const acts = r.series.activations as Rec[];
     expect(acts.length).toBe(1);
     expect(acts[0]).toMatchObject({ faultAtS: 0.3, replica: 'none', cause: 'reply-timeout' });
@@ -107,7 +94,7 @@ describe('spare report: metrics and series from the model’s rules', { timeout:
   });
 
   it('proactive recovery: one record per completed recovery, due every interval, done after a save and a VM creation', () => {
-    const r = spare({ 'spare.recoveryIntervalS': 1, 'run.durationS': 2.5 });
+    const r = spareRun({ 'spare.recoveryIntervalS': 1, 'run.durationS': 2.5 });
     const recs = r.series.recoveries as Rec[];
     expect(r.metrics.recoveries).toBe(recs.length);
     // Host 0's recovery falls due at 1 s and completes; host 1's (due at 2 s) is still running at 2.5 s.
@@ -123,7 +110,7 @@ describe('spare report: metrics and series from the model’s rules', { timeout:
   });
   it('two activations: activationMs is their mean; one still making new shadows at the end has no replacement time', () => {
     // f = 2: host 2's replica replies wrongly at 0.3 s, host 0's replica crashes at 1.1 s.
-    const r = spare({ 'spare.f': 2, 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.3, 'faults.vmCrashAtS': 1.1, 'faults.targetHost': 0, 'run.durationS': 1.5 });
+    const r = spareRun({ 'spare.f': 2, 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.3, 'faults.vmCrashAtS': 1.1, 'faults.targetHost': 0, 'run.durationS': 1.5 });
     const acts = r.series.activations as Rec[];
     expect(acts.map((a) => [a.faultAtS, a.replica, a.cause])).toEqual([
       [0.3, '2', 'reply-mismatch'],

@@ -5,7 +5,10 @@ import { getEngine, resolveRunParams, simulate, type SimulationOutcome } from '.
 import { getWorkload } from '../../../workloads/index.js';
 
 /** A spare run's outcome with SPARE's own metrics. */
-export type SpareOutcome = SimulationOutcome & { readonly metrics: SimulationOutcome['metrics'] & ResourceMetrics & Partial<SpareMetrics> };
+export type SpareOutcome = SimulationOutcome & { readonly metrics: SimulationOutcome['metrics'] & ResourceMetrics & SpareMetrics };
+
+/** One row of a series. */
+export type Rec = Record<string, number | string | boolean | null>;
 
 /** One row of the `activations` series. */
 export interface ActivationRow {

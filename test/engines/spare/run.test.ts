@@ -1,23 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { ResourceMetrics } from '../../../lib/engines/resources.js';
-import type { SpareMetrics } from '../../../lib/engines/spare/metrics.js';
-import { faultSchedule } from '../../../lib/faults/index.js';
-import { getEngine, resolveRunParams, simulate, type SimulationOutcome } from '../../../lib/scenario/index.js';
-import { getWorkload } from '../../../workloads/index.js';
-
-type Outcome = SimulationOutcome & { readonly metrics: SimulationOutcome['metrics'] & ResourceMetrics & SpareMetrics };
-type Rec = Record<string, number | string | boolean | null>;
-
-/** A short spare run, alone (no twins), in a 4 MiB VM. */
-function spare(params: Record<string, number | string | boolean>): Outcome {
-  const p = resolveRunParams('spare', 'kvstore', { 'vm.memoryMiB': 4, 'run.durationS': 1.2, 'workload.rmwProportion': 0.2, 'workload.clients': 4, ...params });
-  return simulate(getEngine('spare'), getWorkload('kvstore'), p, 1, faultSchedule(p, p.num('run.durationS'))) as Outcome;
-}
+import { spareRun, type Rec, type SpareOutcome } from './rig.js';
 
 describe('spare run: the replicas executing and kept paused', { timeout: 300_000 }, () => {
   // The update at 0.5 s wakes both shadows after its digest exchange: 1 ms unpause, 486 pages at 3.7 µs, 1 ms pause (remus-2008).
   it.each([0.505, 0.512, 0.5125, 0.513, 0.5135, 0.514, 0.515])('a shadow between two updates (woken to apply one) counts as kept paused — a crash at %f s', (atS) => {
-    const r = spare({ 'faults.vmCrashAtS': atS, 'faults.targetHost': 0, 'run.durationS': 1.2 });
+    const r = spareRun({ 'faults.vmCrashAtS': atS, 'faults.targetHost': 0, 'run.durationS': 1.2 });
     const reps = r.series.replicas as Rec[];
     expect(reps[0]).toEqual({ timeS: 0, active: 2, passive: 2 });
     // Host 0's active replica is gone; both shadows are still passive.
@@ -35,7 +22,7 @@ describe('spare run: the replicas executing and kept paused', { timeout: 300_000
 
   it('memory over a replacement: the two replaced VMs hold theirs until destroyed (10 ms), the two new shadows from the decision on', () => {
     const gib = 4 / 1024;
-    const r = spare({ 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.3, 'run.durationS': 1.2 });
+    const r = spareRun({ 'faults.byzantineReplicas': 1, 'faults.byzantineKind': 'wrong-reply', 'faults.byzantineAtS': 0.3, 'run.durationS': 1.2 });
     expect(r.metrics.replacements).toBe(1);
     // Four 4 MiB VMs the whole run (the reference replica is not counted), plus two for remus-2008's vmDestroyNs.
     expect(r.metrics.memoryGiBSeconds).toBeCloseTo(4 * gib * 1.2 + 2 * gib * 0.01, 9);

@@ -1,18 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { ResourceMetrics } from '../../../lib/engines/resources.js';
-import type { SpareMetrics } from '../../../lib/engines/spare/metrics.js';
-import { faultSchedule } from '../../../lib/faults/index.js';
-import { getEngine, resolveRunParams, simulate, type SimulationOutcome } from '../../../lib/scenario/index.js';
-import { getWorkload } from '../../../workloads/index.js';
+import { spareRun, type Rec, type SpareOutcome as Outcome } from './rig.js';
 
-type Outcome = SimulationOutcome & { readonly metrics: SimulationOutcome['metrics'] & ResourceMetrics & SpareMetrics };
-type Rec = Record<string, number | string | boolean | null>;
-
-/** A short spare run, alone (no twins), in a 4 MiB VM, an update point every 200 ms. */
-function spare(params: Record<string, number | string | boolean>): Outcome {
-  const p = resolveRunParams('spare', 'kvstore', { 'vm.memoryMiB': 4, 'run.durationS': 1.2, 'workload.rmwProportion': 0.2, 'workload.clients': 4, 'spare.updateIntervalMs': 200, ...params });
-  return simulate(getEngine('spare'), getWorkload('kvstore'), p, 1, faultSchedule(p, p.num('run.durationS'))) as Outcome;
-}
+/** A short spare run (rig.ts), an update point every 200 ms. */
+const spare = (params: Record<string, number | string | boolean>): Outcome => spareRun({ 'spare.updateIntervalMs': 200, ...params });
 
 describe('spare verified updates in the engine', { timeout: 120_000 }, () => {
   it.each([
