@@ -51,7 +51,7 @@ function keyed(source, mutants) {
   });
 }
 
-/** file → { source, status: Map<mutant, status>, suites } from the last report that holds it, or carried counts. */
+/** file → { status: Map<mutant, status>, suites } from the last report that holds it, or { counts, suites } carried. */
 const held = new Map();
 for (const arg of named) {
   const adds = arg.startsWith('+');
@@ -59,7 +59,13 @@ for (const arg of named) {
   const at = spec.indexOf('@');
   const path = at < 0 ? spec : spec.slice(0, at);
   const suites = at < 0 ? undefined : spec.slice(at + 1);
-  const report = JSON.parse(readFileSync(path, 'utf8'));
+  let report;
+  try {
+    report = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    console.error(`mutation-scores: cannot read the report ${path}: ${e.message}`);
+    process.exit(2);
+  }
   if (report.files === undefined) {
     // an earlier results/mutation.json: carry its files' counts and suites
     for (const [file, t] of Object.entries(report.mutants ?? {}))

@@ -98,4 +98,9 @@ describe('scripts/mutation-scores.mjs', () => {
     expect(out.mutants).toMatchObject({ [A]: { detected: 1, valid: 1 }, [B]: { detected: 3, valid: 4 }, 'lib/engines': { detected: 4, valid: 5 } });
     expect(out.tests[B]).toBe('t/b.test.ts');
   });
+  it('an unreadable report: exit 2, the path named', () => {
+    const run = spawnSync(process.execPath, [SCRIPT, 'missing.json'], { cwd: tmpdir(), encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/cannot read the report missing\.json/);
+  });
 });
