@@ -1,9 +1,9 @@
+import { mean } from 'simple-statistics';
 import { describe, expect, it } from 'vitest';
 import { CHECKPOINT_COMMIT_NS, RECV_NS_PER_PAGE, SEND_NS_PER_PAGE } from '../../../lib/engines/remus/costs.js';
 import type { SeriesRecord } from '../../../lib/metrics/records.js';
 import { remusRun, type RemusOutcome } from './harness.js';
 
-const mean = (xs: number[]): number => xs.reduce((a, x) => a + x, 0) / xs.length;
 const num = (r: SeriesRecord, k: string): number => r[k] as number;
 
 /** A 3 s kvstore run in a 16 MiB VM, 50 ms epochs. */
