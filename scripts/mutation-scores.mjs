@@ -20,6 +20,7 @@
 // stderr, not scored. Its suites are appended.
 import { readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { readReport } from './stryker-report.mjs';
 
 const args = process.argv.slice(2);
 const scopeAt = args.indexOf('--scope');
@@ -59,13 +60,7 @@ for (const arg of named) {
   const at = spec.indexOf('@');
   const path = at < 0 ? spec : spec.slice(0, at);
   const suites = at < 0 ? undefined : spec.slice(at + 1);
-  let report;
-  try {
-    report = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (e) {
-    console.error(`mutation-scores: cannot read the report ${path}: ${e.message}`);
-    process.exit(2);
-  }
+  const report = readReport(path, 'mutation-scores');
   if (report.files === undefined) {
     // an earlier results/mutation.json: carry its files' counts and suites
     for (const [file, t] of Object.entries(report.mutants ?? {}))

@@ -6,19 +6,14 @@
 //
 //   node scripts/survivor-lines.mjs <report.json> <file>…
 import { readFileSync } from 'node:fs';
+import { readReport } from './stryker-report.mjs';
 
 const [reportPath, ...files] = process.argv.slice(2);
 if (reportPath === undefined || files.length === 0) {
   console.error('usage: node scripts/survivor-lines.mjs <report.json> <file>…');
   process.exit(2);
 }
-let report;
-try {
-  report = JSON.parse(readFileSync(reportPath, 'utf8'));
-} catch (e) {
-  console.error(`survivor-lines: cannot read the report ${reportPath}: ${e.message}`);
-  process.exit(2);
-}
+const report = readReport(reportPath, 'survivor-lines');
 
 /** Old line (from 1) → its line now, for the lines kept (a longest common subsequence), and the lines added. */
 function lineMap(a, b) {
